@@ -1,0 +1,1 @@
+"""Hyeopchi (협치): Seoul-style collaborative local governance."""

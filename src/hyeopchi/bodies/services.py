@@ -1,0 +1,436 @@
+"""What the UI and the API do to bodies, memberships and meetings.
+
+Each function validates, saves, and records the change in the audit history; rule
+decisions are delegated to the pure modules (rules, composition).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hyeopchi.core import audit
+
+from . import rules
+from .composition import MemberFact, composition_findings
+from .models import (
+    Attendance,
+    Body,
+    Capacity,
+    Choice,
+    Decision,
+    Meeting,
+    MeetingKind,
+    Membership,
+    Minutes,
+    MinutesStatus,
+    Motion,
+    MotionKind,
+    Outcome,
+    RulebookAmendment,
+)
+from .rulebook import Rulebook, version_to_params
+from .rulebooks import rulebook_for
+
+# ---------------------------------------------------------------- memberships
+
+
+def validate_membership(m: Membership) -> None:
+    """Refuse memberships that cannot be true; rule breaches are reported, not refused."""
+    errors: dict[str, list[str]] = {}
+    if m.term_end and m.start_date and m.term_end < m.start_date:
+        errors.setdefault("term_end", []).append(_("The term cannot end before it starts."))
+    if m.ended_on and m.start_date and m.ended_on < m.start_date:
+        errors.setdefault("ended_on", []).append(_("A membership cannot end before it starts."))
+    if m.ended_on and not m.end_reason:
+        errors.setdefault("end_reason", []).append(_("Say why the membership ended."))
+    if m.end_reason == "dismissed" and not m.end_ground.strip():
+        errors.setdefault("end_ground", []).append(_("A dismissal needs its ground."))
+    if m.body_id and m.start_date and m.body.established_on > m.start_date:
+        errors.setdefault("start_date", []).append(
+            _("The body was established on %(day)s; a membership cannot start earlier.")
+            % {"day": m.body.established_on.isoformat()}
+        )
+    if m.predecessor_id and m.predecessor.body_id != m.body_id:
+        errors.setdefault("predecessor", []).append(
+            _("A member can only replace someone in the same body.")
+        )
+    if m.body_id and m.person_id and m.start_date and not errors:
+        last = m.last_day or dt.date.max
+        overlapping = (
+            Membership.objects.filter(body_id=m.body_id, person_id=m.person_id)
+            .exclude(pk=m.pk)
+            .filter(start_date__lte=last)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=m.start_date))
+            .filter(Q(term_end__isnull=True) | Q(term_end__gte=m.start_date))
+        )
+        if overlapping.exists():
+            errors.setdefault("start_date", []).append(
+                _("This person already holds a seat in this body during that period.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_membership(m: Membership, actor=None, reason: str = "") -> Membership:
+    creating = m.pk is None
+    before = {} if creating else _fields(Membership.objects.get(pk=m.pk))
+    if creating and m.predecessor_id and m.term_end is None:
+        # A replacement serves the rest of the predecessor's term.
+        m.term_end = m.predecessor.term_end
+    validate_membership(m)
+    m.save()
+    audit.record(
+        m, "created" if creating else "changed", actor, reason, audit.diff(before, _fields(m))
+    )
+    return m
+
+
+@transaction.atomic
+def end_membership(
+    m: Membership, ended_on: dt.date, reason: str, ground: str = "", actor=None
+) -> Membership:
+    before = _fields(m)
+    m.ended_on, m.end_reason, m.end_ground = ended_on, reason, ground
+    validate_membership(m)
+    m.save()
+    audit.record(m, "ended", actor, ground or reason, audit.diff(before, _fields(m)))
+    return m
+
+
+def _fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def members_on(body: Body, day: dt.date):
+    return (
+        Membership.objects.active_on(day)
+        .filter(body=body)
+        .select_related("person", "predecessor", "renewal_of", "represents")
+        .order_by("role", "person__name")
+    )
+
+
+def _term_number(m: Membership, by_id: dict[int, Membership]) -> int:
+    number, current = 1, m
+    while current.renewal_of_id is not None:
+        number += 1
+        current = by_id.get(current.renewal_of_id) or current.renewal_of
+    return number
+
+
+@dataclass(frozen=True)
+class CompositionReport:
+    body: Body
+    day: dt.date
+    rulebook: Rulebook
+    members: list[Membership]
+    findings: list[rules.Finding]
+
+    @property
+    def violations(self) -> list[rules.Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    @property
+    def warnings(self) -> list[rules.Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def counts(self) -> dict[str, int]:
+        sectors: dict[str, int] = {}
+        for m in self.members:
+            sectors[m.sector] = sectors.get(m.sector, 0) + 1
+        genders = {g: sum(1 for m in self.members if m.person.gender == g) for g in "FMX"}
+        return {
+            "total": len(self.members),
+            **sectors,
+            **{f"gender_{g}": n for g, n in genders.items()},
+        }
+
+
+def composition(body: Body, day: dt.date) -> CompositionReport:
+    rulebook = rulebook_for(body, day)
+    members = list(members_on(body, day))
+    by_id = {m.pk: m for m in Membership.objects.filter(body=body)}
+    parent_holders: set[int] = set()
+    if rulebook.spec.eligibility and body.parent_id:
+        parent_holders = set(
+            Membership.objects.active_on(day)
+            .filter(body_id=body.parent_id, role=rulebook.spec.eligibility.parent_role)
+            .values_list("person_id", flat=True)
+        )
+    facts = [
+        MemberFact(
+            membership_id=m.pk,
+            person_id=m.person_id,
+            name=m.person.name,
+            sector=m.sector,
+            appointment=m.appointment,
+            gender=m.person.gender,
+            role=m.role,
+            district_id=m.represents_id,
+            start_date=m.start_date,
+            term_end=m.term_end,
+            term_number=_term_number(m, by_id),
+            predecessor_term_end=m.predecessor.term_end if m.predecessor else None,
+            is_replacement=m.predecessor_id is not None,
+            holds_parent_role=m.person_id in parent_holders,
+        )
+        for m in members
+    ]
+    return CompositionReport(body, day, rulebook, members, composition_findings(rulebook, facts))
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def validate_meeting(meeting: Meeting) -> None:
+    errors: dict[str, list[str]] = {}
+    if meeting.starts_at and meeting.body_id:
+        day = timezone.localtime(meeting.starts_at).date()
+        if day < meeting.body.established_on:
+            errors.setdefault("starts_at", []).append(
+                _("The body was established on %(day)s; a meeting cannot be held before it.")
+                % {"day": meeting.body.established_on.isoformat()}
+            )
+        if meeting.body.dissolved_on and day > meeting.body.dissolved_on:
+            errors.setdefault("starts_at", []).append(
+                _("The body was dissolved on %(day)s.")
+                % {"day": meeting.body.dissolved_on.isoformat()}
+            )
+    if meeting.ends_at and meeting.starts_at and meeting.ends_at <= meeting.starts_at:
+        errors.setdefault("ends_at", []).append(_("A meeting must end after it starts."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_convening(meeting: Meeting) -> list[rules.Finding]:
+    """For an extraordinary meeting, is its convening allowed by the rulebook?"""
+    if meeting.kind != MeetingKind.EXTRAORDINARY:
+        return []
+    rulebook = rulebook_for(meeting.body, meeting.date)
+    enrolled = set(members_on(meeting.body, meeting.date).values_list("person_id", flat=True))
+    requesters = set(meeting.requested_by.values_list("pk", flat=True)) if meeting.pk else set()
+    resolution_kind = None
+    if meeting.convening_decision_id:
+        resolution_kind = meeting.convening_decision.body.kind
+    return rules.convening_findings(
+        rulebook,
+        convened_by=meeting.convened_by,
+        resolution_body_kind=resolution_kind,
+        requesters=requesters,
+        enrolled=enrolled,
+    )
+
+
+@transaction.atomic
+def save_meeting(meeting: Meeting, actor=None, reason: str = "", requested_by=None) -> Meeting:
+    creating = meeting.pk is None
+    validate_meeting(meeting)
+    if meeting.number is None and meeting.kind == MeetingKind.REGULAR:
+        meeting.number = (
+            Meeting.objects.filter(body=meeting.body).exclude(pk=meeting.pk).count() + 1
+        )
+    meeting.save()
+    if requested_by is not None:
+        meeting.requested_by.set(requested_by)
+    findings = check_convening(meeting)
+    meeting.convening_check = {
+        "checked_at": timezone.now().isoformat(),
+        "ok": not findings,
+        "findings": [{"code": f.code, "message": str(f.message), "rule": f.rule} for f in findings],
+    }
+    meeting.save(update_fields=["convening_check"])
+    audit.record(meeting, "scheduled" if creating else "changed", actor, reason)
+    return meeting
+
+
+@dataclass(frozen=True)
+class QuorumReport:
+    result: rules.QuorumResult
+    rulebook: Rulebook
+    counted: list[Attendance]  # members present who count
+    not_counted: list[Attendance]  # observers, staff, non-members
+
+
+def meeting_quorum(meeting: Meeting) -> QuorumReport:
+    """Quorum from the members enrolled on the meeting date and those present."""
+    day = meeting.date
+    rulebook = rulebook_for(meeting.body, day)
+    enrolled = set(members_on(meeting.body, day).values_list("person_id", flat=True))
+    counted, not_counted = [], []
+    for a in meeting.attendances.select_related("person"):
+        if a.capacity == Capacity.MEMBER and a.person_id in enrolled:
+            counted.append(a)
+        else:
+            not_counted.append(a)
+    result = rules.quorum(rulebook, len(enrolled), len(counted))
+    return QuorumReport(result, rulebook, counted, not_counted)
+
+
+@transaction.atomic
+def set_attendance(meeting: Meeting, entries: list[tuple[int, str]], actor=None) -> None:
+    """Replace the meeting's attendance with (person_id, capacity) entries."""
+    seen: set[int] = set()
+    for person_id, capacity in entries:
+        if person_id in seen:
+            raise ValidationError(_("A person is listed twice in the attendance."))
+        seen.add(person_id)
+        if capacity not in Capacity.values:
+            raise ValidationError(_("Unknown attendance capacity %(c)s.") % {"c": capacity})
+    meeting.attendances.exclude(person_id__in=seen).delete()
+    for person_id, capacity in entries:
+        Attendance.objects.update_or_create(
+            meeting=meeting, person_id=person_id, defaults={"capacity": capacity}
+        )
+    audit.record(meeting, "attendance recorded", actor, changes={"attendance": sorted(entries)})
+
+
+@transaction.atomic
+def record_vote(
+    motion: Motion,
+    *,
+    yes: int | None = None,
+    no: int = 0,
+    abstain: int = 0,
+    roll_call: dict[int, str] | None = None,
+    actor=None,
+) -> rules.MotionResult:
+    """Record the votes on a motion (counts, or a roll call by person id) and decide it."""
+    report = meeting_quorum(motion.meeting)
+    present_ids = {a.person_id for a in report.counted}
+    if roll_call is not None:
+        strangers = set(roll_call) - present_ids
+        if strangers:
+            raise ValidationError(_("Only members present can vote in the roll call."))
+        if any(choice not in Choice.values for choice in roll_call.values()):
+            raise ValidationError(_("A roll-call vote must be yes, no or abstain."))
+        yes = sum(1 for c in roll_call.values() if c == Choice.YES)
+        no = sum(1 for c in roll_call.values() if c == Choice.NO)
+        abstain = sum(1 for c in roll_call.values() if c == Choice.ABSTAIN)
+        motion.votes.all().delete()
+        motion.votes.bulk_create(
+            [motion.votes.model(motion=motion, person_id=p, choice=c) for p, c in roll_call.items()]
+        )
+    if yes is None:
+        raise ValidationError(_("Enter the number of votes in favour."))
+    try:
+        result = rules.motion_outcome(
+            report.rulebook,
+            amendment=motion.kind == MotionKind.AMENDMENT,
+            enrolled=report.result.enrolled,
+            present=report.result.present,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+        )
+    except rules.VoteCountError as exc:
+        raise ValidationError(str(exc)) from exc
+    motion.yes, motion.no, motion.abstain = yes, no, abstain
+    motion.roll_call = roll_call is not None
+    motion.outcome = Outcome(result.outcome)
+    motion.outcome_basis = result.as_basis()
+    motion.save()
+    audit.record(motion, f"voted: {result.outcome}", actor, changes=result.as_basis())
+    return result
+
+
+@transaction.atomic
+def decide(
+    motion: Motion, title: str, text: str = "", publish: bool = False, actor=None
+) -> Decision:
+    """Turn a passed motion into a decision of the body."""
+    if motion.outcome != Outcome.PASSED:
+        raise ValidationError(_("Only a motion that passed becomes a decision."))
+    decision, _created = Decision.objects.update_or_create(
+        motion=motion,
+        defaults={
+            "body": motion.meeting.body,
+            "meeting": motion.meeting,
+            "title": title,
+            "text": text,
+            "decided_on": motion.meeting.date,
+            "published": publish,
+        },
+    )
+    audit.record(decision, "decided", actor, changes={"motion": motion.pk, "published": publish})
+    return decision
+
+
+@transaction.atomic
+def amend_rulebook(
+    decision: Decision, effective_from: dt.date, changes: dict, label: str, actor=None
+) -> RulebookAmendment:
+    """Adopt a new rulebook version by a decision: the version in force, with ``changes``."""
+    motion = decision.motion
+    if motion is None or motion.kind != MotionKind.AMENDMENT or motion.outcome != Outcome.PASSED:
+        raise ValidationError(_("A rulebook can only be amended by a passed amendment motion."))
+    body = decision.body
+    current = version_to_params(rulebook_for(body, effective_from).spec)
+    params = {
+        **current,
+        **changes,
+        "label": label,
+        "effective_from": effective_from.isoformat(),
+        "source": f"decision #{decision.pk}",
+    }
+    from .rulebook import version_from_params
+
+    try:
+        version_from_params(params)
+    except Exception as exc:  # pydantic ValidationError: bad values in the amendment
+        raise ValidationError(_("The amended rules are not valid: %(e)s") % {"e": exc}) from exc
+    amendment = RulebookAmendment.objects.create(
+        rulebook_key=body.rulebook_key,
+        effective_from=effective_from,
+        label=label,
+        params=params,
+        decision=decision,
+    )
+    audit.record(
+        decision, "rulebook amended", actor, changes={"effective_from": str(effective_from)}
+    )
+    return amendment
+
+
+def regular_meeting_findings(body: Body, year: int) -> list[rules.Finding]:
+    held = Meeting.objects.filter(
+        body=body, kind=MeetingKind.REGULAR, status="held", starts_at__year=year
+    ).values_list("starts_at", flat=True)
+    months = [timezone.localtime(s).month for s in held]
+    rulebook = rulebook_for(body, dt.date(year, 12, 31))
+    return rules.meeting_count_findings(rulebook, year, months)
+
+
+# ---------------------------------------------------------------- minutes
+
+
+@transaction.atomic
+def approve_minutes(minutes: Minutes, at_meeting: Meeting, actor=None) -> Minutes:
+    """Minutes are approved at a later meeting of the same body."""
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ValidationError(_("These minutes are already approved."))
+    if at_meeting.body_id != minutes.meeting.body_id:
+        raise ValidationError(_("Minutes are approved at a meeting of the same body."))
+    if at_meeting.starts_at <= minutes.meeting.starts_at:
+        raise ValidationError(_("Minutes are approved at a later meeting."))
+    minutes.status, minutes.approved_at = MinutesStatus.APPROVED, at_meeting
+    minutes.save()
+    audit.record(minutes, "approved", actor, changes={"approved_at": at_meeting.pk})
+    return minutes
+
+
+@transaction.atomic
+def publish_minutes(minutes: Minutes, actor=None) -> Minutes:
+    if minutes.status != MinutesStatus.APPROVED:
+        raise ValidationError(_("Only approved minutes can be published."))
+    minutes.status, minutes.published_at = MinutesStatus.PUBLISHED, timezone.now()
+    minutes.save()
+    audit.record(minutes, "published", actor)
+    return minutes

@@ -1,0 +1,57 @@
+"""The one audit mechanism: record a state change with who, when, what and why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _district_id(obj: models.Model) -> int | None:
+    district_id = getattr(obj, "district_id", None)
+    if district_id is None and hasattr(obj, "audit_district_id"):
+        district_id = obj.audit_district_id
+    return district_id
+
+
+def record(
+    obj: models.Model,
+    action: str,
+    actor=None,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        model=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        action=action,
+        actor=user,
+        reason=reason,
+        changes=changes or {},
+        district_id=_district_id(obj),
+    )
+
+
+def history(obj: models.Model):
+    return AuditEvent.objects.filter(
+        model=obj._meta.label_lower, object_id=str(obj.pk)
+    ).select_related("actor")
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Field-by-field changes as {field: [old, new]}, JSON-safe."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

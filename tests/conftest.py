@@ -1,0 +1,75 @@
+"""Shared fixtures: districts come from the migration; people, bodies and users from here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from hyeopchi.bodies.models import Appointment, Body, BodyKind, Membership, Scope, Sector
+from hyeopchi.core.models import District, Role, RoleAssignment
+from hyeopchi.directory.models import Person
+
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def guro(db) -> District:
+    return District.objects.get(name_ko="구로구")
+
+
+@pytest.fixture
+def eunpyeong(db) -> District:
+    return District.objects.get(name_ko="은평구")
+
+
+def make_person(gender: str = "F", name: str | None = None, **kw) -> Person:
+    return Person.objects.create(name=name or f"김민{next(_names)}", gender=gender, **kw)
+
+
+def make_body(district: District | None, rulebook: str = "guro-council", **kw) -> Body:
+    defaults = {
+        "name": "구로구협치회의",
+        "kind": BodyKind.COUNCIL,
+        "scope": Scope.DISTRICT if district else Scope.CITY,
+        "district": district,
+        "rulebook_key": rulebook,
+        "established_on": dt.date(2019, 5, 2),
+    }
+    defaults.update(kw)
+    return Body.objects.create(**defaults)
+
+
+def add_member(body: Body, person: Person | None = None, **kw) -> Membership:
+    defaults = {
+        "sector": Sector.CIVIL,
+        "appointment": Appointment.APPOINTED,
+        "start_date": dt.date(2019, 6, 1),
+        "term_end": dt.date(2021, 5, 31),
+    }
+    defaults.update(kw)
+    return Membership.objects.create(body=body, person=person or make_person(), **defaults)
+
+
+@pytest.fixture
+def council(guro) -> Body:
+    return make_body(guro)
+
+
+def make_user(username: str, role: str | None = None, district: District | None = None):
+    user = get_user_model().objects.create_user(username, password="correct-horse-42")
+    if role:
+        RoleAssignment.objects.create(user=user, role=role, district=district)
+    return user
+
+
+@pytest.fixture
+def guro_clerk(guro):
+    return make_user("clerk-guro", Role.DISTRICT_STAFF, guro)
+
+
+@pytest.fixture
+def city_officer(db):
+    return make_user("city", Role.CITY_OFFICER)
