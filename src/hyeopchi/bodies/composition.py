@@ -43,6 +43,18 @@ def _ids(members: Sequence[MemberFact]) -> tuple[int, ...]:
     return tuple(m.membership_id for m in members)
 
 
+def last_day_of_term(start: dt.date, years: int) -> dt.date:
+    """The last day of a term of ``years`` starting on ``start`` (민법 제160조).
+
+    A term ends the day before the anniversary of its start; when the final year has no
+    such day (a start on 29 February), it ends on the last day of that month.
+    """
+    anniversary = start + relativedelta(years=years)
+    if anniversary.day != start.day:  # 29 February → 28 February: no such day that year
+        return anniversary
+    return anniversary - dt.timedelta(days=1)
+
+
 def _rule(rulebook: Rulebook, article: str) -> str:
     return f"{article} · {rulebook.citation}".strip(" ·")
 
@@ -220,42 +232,48 @@ def _terms(rulebook: Rulebook, members: Sequence[MemberFact]) -> list[Finding]:
     for m in members:
         if m.appointment == "ex_officio":
             continue  # officials serve while in office
-        if m.is_replacement and term.replacement_serves_remainder:
-            limit = m.predecessor_term_end
-            if limit and (m.term_end is None or m.term_end > limit):
+        limit = m.predecessor_term_end
+        if m.is_replacement and term.replacement_serves_remainder and limit is not None:
+            # The rest of the predecessor's term; without a known end, a full term applies.
+            if m.term_end is None or m.term_end > limit:
                 findings.append(
                     Finding(
                         "term.replacement_beyond_predecessor",
                         "violation",
                         rule,
                         _("%(name)s replaces a member and may serve only until %(end)s.")
-                        % {"name": m.name, "end": m.predecessor_term_end.isoformat()},
+                        % {"name": m.name, "end": limit.isoformat()},
                         {
                             "term_end": str(m.term_end or "-"),
-                            "predecessor_term_end": m.predecessor_term_end.isoformat(),
+                            "predecessor_term_end": limit.isoformat(),
                         },
                         (m.membership_id,),
                     )
                 )
             continue
         if term.years and m.start_date:
-            longest = m.start_date + relativedelta(years=term.years) - relativedelta(days=1)
+            longest = last_day_of_term(m.start_date, term.years)
             if m.term_end is None or m.term_end > longest:
+                values = {"name": m.name, "years": term.years, "longest": longest.isoformat()}
+                if m.term_end is None:
+                    message = (
+                        _(
+                            "%(name)s's term has no end date; a term lasts at most %(years)s "
+                            "year(s), to %(longest)s."
+                        )
+                        % values
+                    )
+                else:
+                    message = _(
+                        "%(name)s's term runs to %(end)s; a term lasts at most %(years)s "
+                        "year(s), to %(longest)s."
+                    ) % {**values, "end": m.term_end.isoformat()}
                 findings.append(
                     Finding(
                         "term.too_long",
                         "violation",
                         rule,
-                        _(
-                            "%(name)s's term runs to %(end)s; a term lasts at most %(years)s "
-                            "year(s), to %(longest)s."
-                        )
-                        % {
-                            "name": m.name,
-                            "end": m.term_end or "-",
-                            "years": term.years,
-                            "longest": longest.isoformat(),
-                        },
+                        message,
                         {
                             "term_end": str(m.term_end or "-"),
                             "longest": longest.isoformat(),
