@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("hyeopchi.core.urls")),
     path("", include("hyeopchi.bodies.urls")),
+    path("", include("hyeopchi.bodies.feed_urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

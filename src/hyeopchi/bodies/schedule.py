@@ -20,6 +20,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -368,6 +369,45 @@ def expand(
 
 # ---------------------------------------------------------------- describing rules
 
+
+@dataclass(frozen=True)
+class RuleShape:
+    """One of the common schedules a clerk builds without typing RRULE text."""
+
+    kind: str  # "nth_weekday" (monthly), "monthday" (monthly) or "weekly"
+    interval: int
+    ordinal: int | None = None  # 1..5 or -1 (last), for nth_weekday
+    weekdays: tuple[int, ...] = ()  # 0 = Monday
+    monthday: int | None = None  # 1..31 or -1 (last day)
+
+
+def shape(rule: str) -> RuleShape | None:
+    """The common shape of ``rule``, or None for anything else (e.g. with COUNT or BYMONTH)."""
+    try:
+        parts = _parts(rule)
+        _check_parts(parts)
+    except RecurrenceError:
+        return None
+    freq, interval = parts["FREQ"], int(parts.get("INTERVAL", "1"))
+    if set(parts) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY"}:
+        return None
+    byday = parts["BYDAY"].split(",") if "BYDAY" in parts else []
+    if freq == "MONTHLY" and len(byday) == 1 and "BYMONTHDAY" not in parts:
+        match = _BYDAY.match(byday[0])
+        assert match is not None
+        sign, number, code = match.groups()
+        ordinal = int(f"{sign}{number}") if number else None
+        if ordinal in (1, 2, 3, 4, 5, -1):
+            return RuleShape("nth_weekday", interval, ordinal, (WEEKDAY_CODES.index(code),))
+    if freq == "MONTHLY" and not byday and parts.get("BYMONTHDAY", "").lstrip("-").isdigit():
+        day = int(parts["BYMONTHDAY"])
+        if day > 0 or day == -1:
+            return RuleShape("monthday", interval, monthday=day)
+    if freq == "WEEKLY" and byday and all(d in WEEKDAY_CODES for d in byday):
+        return RuleShape("weekly", interval, weekdays=tuple(WEEKDAY_CODES.index(d) for d in byday))
+    return None
+
+
 _ORDINALS = {
     1: _("first"),
     2: _("second"),
@@ -380,42 +420,25 @@ _ORDINALS = {
 
 def describe(rule: str) -> str:
     """A human wording of the common rules ('fourth Thursday of every month'), else the rule."""
-    try:
-        parts = _parts(rule)
-        _check_parts(parts)
-    except RecurrenceError:
+    found = shape(rule)
+    if found is None:
         return rule
-    freq, interval = parts["FREQ"], int(parts.get("INTERVAL", "1"))
-    extra = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY"}
-    byday = parts.get("BYDAY", "").split(",") if "BYDAY" in parts else []
-    if extra:
-        return rule
-    if freq == "MONTHLY" and len(byday) == 1 and "BYMONTHDAY" not in parts:
-        match = _BYDAY.match(byday[0])
-        assert match is not None
-        sign, number, code = match.groups()
-        ordinal = int(f"{sign}{number}") if number else None
-        if ordinal in _ORDINALS:
-            values = {
-                "ordinal": _ORDINALS[ordinal],
-                "weekday": WEEKDAYS[WEEKDAY_CODES.index(code)],
-                "n": interval,
-            }
-            if interval == 1:
-                return str(_("%(ordinal)s %(weekday)s of every month") % values)
-            return str(_("%(ordinal)s %(weekday)s of every %(n)s months") % values)
-    if freq == "MONTHLY" and "BYMONTHDAY" in parts and not byday:
-        days = parts["BYMONTHDAY"]
-        if days.lstrip("-").isdigit():
-            day = int(days)
-            values = {"day": day, "n": interval}
-            if day == -1:
+    n = found.interval
+    if found.kind == "nth_weekday":
+        assert found.ordinal is not None
+        values = {"ordinal": _ORDINALS[found.ordinal], "weekday": WEEKDAYS[found.weekdays[0]]}
+        if n == 1:
+            return str(_("%(ordinal)s %(weekday)s of every month") % values)
+        return str(_("%(ordinal)s %(weekday)s of every %(n)s months") % {**values, "n": n})
+    if found.kind == "monthday":
+        if found.monthday == -1:
+            if n == 1:
                 return str(_("last day of every month"))
-            if day > 0 and interval == 1:
-                return str(_("day %(day)s of every month") % values)
-    if freq == "WEEKLY" and byday and all(d in WEEKDAY_CODES for d in byday):
-        names = ", ".join(str(WEEKDAYS[WEEKDAY_CODES.index(d)]) for d in byday)
-        if interval == 1:
-            return str(_("every %(weekdays)s") % {"weekdays": names})
-        return str(_("%(weekdays)s every %(n)s weeks") % {"weekdays": names, "n": interval})
-    return rule
+            return str(_("last day of every %(n)s months") % {"n": n})
+        if n == 1:
+            return str(_("day %(day)s of every month") % {"day": found.monthday})
+        return str(_("day %(day)s of every %(n)s months") % {"day": found.monthday, "n": n})
+    names = ", ".join(str(WEEKDAYS[d]) for d in found.weekdays)
+    if n == 1:
+        return str(_("every %(weekdays)s") % {"weekdays": names})
+    return str(_("%(weekdays)s every %(n)s weeks") % {"weekdays": names, "n": n})
