@@ -1,0 +1,42 @@
+"""`django-admin load_demo`: load the demo data once (see hyeopchi.bodies.demo)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hyeopchi.bodies import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (fictional people; the 2017 regional council, the Seoul "
+        "Governance Council, the Guro-gu council, an Eunpyeong-gu body) and the demo "
+        "accounts. Does nothing if the demo data is already there."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            help="treat this day (YYYY-MM-DD) as today when placing recent and upcoming "
+            "meetings (default: the current date in Seoul)",
+        )
+
+    def handle(self, *args, **options):
+        today = None
+        if options.get("today"):
+            try:
+                today = dt.date.fromisoformat(options["today"])
+            except ValueError as exc:
+                raise CommandError(f"--today: {exc}") from exc
+        result = demo.load(today=today)
+        style = self.style.SUCCESS if result.loaded else self.style.WARNING
+        self.stdout.write(style(result.summary))
+        if not result.users:
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for each: {demo.PASSWORD}):")
+        for username, description, created in result.users:
+            note = "" if created or not result.loaded else " (existing account left unchanged)"
+            self.stdout.write(f"  {username:<16} {description}{note}")
