@@ -166,6 +166,15 @@ def version_to_params(spec: VersionSpec) -> dict[str, Any]:
 
 
 def pick_version(versions: list[Rulebook], on: dt.date) -> Rulebook | None:
-    """The version in force on ``on``: the latest effective on or before that day."""
+    """The version in force on ``on``: the latest effective on or before that day.
+
+    On the same effective date an amendment adopted by decision overrides the file's
+    version, and a later amendment an earlier one.
+    """
     in_force = [v for v in versions if v.effective_from <= on]
-    return max(in_force, key=lambda v: v.effective_from) if in_force else None
+    if not in_force:
+        return None
+    return max(
+        in_force,
+        key=lambda v: (v.effective_from, v.amendment_id is not None, v.amendment_id or 0),
+    )

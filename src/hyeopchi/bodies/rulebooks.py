@@ -16,7 +16,22 @@ class NoRulebook(LookupError):
     pass
 
 
-def rulebook_versions(key: str) -> list[Rulebook]:
+def _self_and_ancestors(body: Body) -> list[int]:
+    ids: list[int] = []
+    current: Body | None = body
+    while current is not None and current.pk not in ids:
+        ids.append(current.pk)
+        current = current.parent
+    return ids
+
+
+def rulebook_versions(key: str, body: Body | None = None) -> list[Rulebook]:
+    """The file versions of rulebook ``key`` and the amendments adopted to it.
+
+    Many bodies share a rulebook file (every working group, every subcommittee), so with
+    ``body`` only the amendments adopted by that body or a body above it count; without
+    it, every amendment to the key is listed.
+    """
     registry = policies()
     try:
         document = registry.get("rulebook", key)
@@ -27,7 +42,10 @@ def rulebook_versions(key: str) -> list[Rulebook]:
     versions = [
         Rulebook(key, document.name, spec, source_file=source) for spec in document.versions
     ]
-    for amendment in RulebookAmendment.objects.filter(rulebook_key=key):
+    amendments = RulebookAmendment.objects.filter(rulebook_key=key)
+    if body is not None:
+        amendments = amendments.filter(decision__body_id__in=_self_and_ancestors(body))
+    for amendment in amendments.order_by("effective_from", "pk"):
         versions.append(
             Rulebook(
                 key,
@@ -40,7 +58,7 @@ def rulebook_versions(key: str) -> list[Rulebook]:
 
 
 def rulebook_for(body: Body, on: dt.date) -> Rulebook:
-    version = pick_version(rulebook_versions(body.rulebook_key), on)
+    version = pick_version(rulebook_versions(body.rulebook_key, body), on)
     if version is None:
         raise NoRulebook(
             _("The rulebook %(key)s has no version in force on %(day)s.")

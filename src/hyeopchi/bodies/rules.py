@@ -163,7 +163,7 @@ def convening_findings(
                     "convening.no_resolution",
                     "violation",
                     rule,
-                    _("An extraordinary meeting needs a linked resolution."),
+                    str(_("An extraordinary meeting needs a linked resolution.")),
                 )
             ]
         if spec.resolution_body_kind and resolution_body_kind != spec.resolution_body_kind:
@@ -200,15 +200,28 @@ def convening_findings(
     return []
 
 
+ALL_MONTHS = tuple(range(1, 13))
+
+
 def meeting_count_findings(
-    rulebook: Rulebook, year: int, regular_meeting_months: Iterable[int]
+    rulebook: Rulebook,
+    year: int,
+    regular_meeting_months: Iterable[int],
+    *,
+    months_expected: Collection[int] | None = None,
 ) -> list[Finding]:
-    """Compare the regular meetings held in ``year`` (their months) with what is required."""
+    """Compare the regular meetings held in ``year`` (their months) with what is required.
+
+    ``months_expected`` are the months that can be judged (the body existed and the month
+    is over); by default the whole year. The yearly count is judged on a whole year only.
+    """
     spec = rulebook.spec.meetings
     months = list(regular_meeting_months)
+    expected = ALL_MONTHS if months_expected is None else tuple(sorted(set(months_expected)))
     rule = f"{spec.article} · {rulebook.citation}".strip(" ·")
     findings: list[Finding] = []
-    if spec.regular_per_year is not None and len(months) < spec.regular_per_year:
+    whole_year = expected == ALL_MONTHS
+    if spec.regular_per_year is not None and whole_year and len(months) < spec.regular_per_year:
         findings.append(
             Finding(
                 "meetings.too_few_per_year",
@@ -220,7 +233,7 @@ def meeting_count_findings(
             )
         )
     if spec.regular_per_month:
-        short = [m for m in range(1, 13) if months.count(m) < spec.regular_per_month]
+        short = [m for m in expected if months.count(m) < spec.regular_per_month]
         if short:
             findings.append(
                 Finding(

@@ -218,14 +218,46 @@ def check_convening(meeting: Meeting) -> list[rules.Finding]:
     enrolled = set(members_on(meeting.body, meeting.date).values_list("person_id", flat=True))
     requesters = set(meeting.requested_by.values_list("pk", flat=True)) if meeting.pk else set()
     resolution_kind = None
-    if meeting.convening_decision_id:
-        resolution_kind = meeting.convening_decision.body.kind
-    return rules.convening_findings(
-        rulebook,
-        convened_by=meeting.convened_by,
-        resolution_body_kind=resolution_kind,
-        requesters=requesters,
-        enrolled=enrolled,
+    findings: list[rules.Finding] = []
+    decision = meeting.convening_decision if meeting.convening_decision_id else None
+    if decision is not None:
+        resolution_kind = decision.body.kind
+        spec = rulebook.spec.extraordinary
+        rule = f"{spec.article if spec else ''} · {rulebook.citation}".strip(" ·")
+        if decision.body_id != meeting.body_id and decision.body.parent_id != meeting.body_id:
+            findings.append(
+                rules.Finding(
+                    "convening.unrelated_resolution",
+                    "violation",
+                    rule,
+                    _("The convening resolution was taken by %(other)s, not by a body of %(body)s.")
+                    % {"other": decision.body, "body": meeting.body},
+                    {"resolution_body_id": decision.body_id, "body_id": meeting.body_id},
+                )
+            )
+        if decision.decided_on > meeting.date:
+            findings.append(
+                rules.Finding(
+                    "convening.resolution_after_meeting",
+                    "violation",
+                    rule,
+                    _("The convening resolution of %(decided)s comes after the meeting (%(day)s).")
+                    % {"decided": decision.decided_on.isoformat(), "day": meeting.date.isoformat()},
+                    {
+                        "decided_on": decision.decided_on.isoformat(),
+                        "meeting_date": meeting.date.isoformat(),
+                    },
+                )
+            )
+    return (
+        rules.convening_findings(
+            rulebook,
+            convened_by=meeting.convened_by,
+            resolution_body_kind=resolution_kind,
+            requesters=requesters,
+            enrolled=enrolled,
+        )
+        + findings
     )
 
 
@@ -318,6 +350,8 @@ def record_vote(
         motion.votes.bulk_create(
             [motion.votes.model(motion=motion, person_id=p, choice=c) for p, c in roll_call.items()]
         )
+    elif motion.pk is not None:
+        motion.votes.all().delete()  # counts replace an earlier roll call
     if yes is None:
         raise ValidationError(_("Enter the number of votes in favour."))
     try:
@@ -371,6 +405,15 @@ def amend_rulebook(
     motion = decision.motion
     if motion is None or motion.kind != MotionKind.AMENDMENT or motion.outcome != Outcome.PASSED:
         raise ValidationError(_("A rulebook can only be amended by a passed amendment motion."))
+    if effective_from < decision.decided_on:
+        raise ValidationError(
+            {
+                "effective_from": _(
+                    "An amendment cannot take effect before it was decided (%(day)s)."
+                )
+                % {"day": decision.decided_on.isoformat()}
+            }
+        )
     body = decision.body
     current = version_to_params(rulebook_for(body, effective_from).spec)
     params = {
@@ -399,13 +442,38 @@ def amend_rulebook(
     return amendment
 
 
-def regular_meeting_findings(body: Body, year: int) -> list[rules.Finding]:
+def _last_of_month(year: int, month: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _months_to_judge(body: Body, year: int, today: dt.date) -> list[int]:
+    """Months of ``year`` the body existed in from first to last day, and that are over."""
+    months: list[int] = []
+    for month in range(1, 13):
+        first, last = dt.date(year, month, 1), _last_of_month(year, month)
+        if body.established_on > first or last >= today:
+            continue
+        if body.dissolved_on is not None and body.dissolved_on < last:
+            continue
+        months.append(month)
+    return months
+
+
+def regular_meeting_findings(
+    body: Body, year: int, today: dt.date | None = None
+) -> list[rules.Finding]:
+    """Regular meetings held in ``year`` against the rulebook; a year still running, or
+    one the body did not exist for in full, is judged on its whole months only."""
+    expected = _months_to_judge(body, year, today or timezone.localdate())
+    if not expected:
+        return []
     held = Meeting.objects.filter(
         body=body, kind=MeetingKind.REGULAR, status="held", starts_at__year=year
     ).values_list("starts_at", flat=True)
     months = [timezone.localtime(s).month for s in held]
-    rulebook = rulebook_for(body, dt.date(year, 12, 31))
-    return rules.meeting_count_findings(rulebook, year, months)
+    rulebook = rulebook_for(body, _last_of_month(year, expected[-1]))
+    return rules.meeting_count_findings(rulebook, year, months, months_expected=expected)
 
 
 # ---------------------------------------------------------------- minutes

@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models.signals import pre_delete
 
 from .models import AuditEvent
+
+
+def _refuse_delete(sender, instance, **kwargs) -> None:
+    # AuditEvent.delete() refuses already; this also stops queryset and cascade deletes.
+    raise PermissionError("audit events are append-only")
+
+
+pre_delete.connect(_refuse_delete, sender=AuditEvent, dispatch_uid="hyeopchi.audit.append_only")
 
 
 def _district_id(obj: models.Model) -> int | None:
