@@ -188,6 +188,7 @@ class Holder:
 class GuroDemo:
     def __init__(self, kit: Kit, cast: Cast, actor) -> None:
         self.kit, self.cast, self.actor = kit, cast, actor
+        kit.actor = actor
         self.guro = kit.district("구로")
         # Meetings are scheduled a year at a time, up to the end of next year.
         self.horizon = dt.date(kit.today.year + 1, 12, 31)
@@ -1000,6 +1001,7 @@ def _has_minutes(meeting: Meeting) -> bool:
 def load_eunpyeong(kit: Kit, cast: Cast, actor) -> Body:
     """은평구 민관협치 TFT (seed 004 붙임4: formed 2016-09-06, 21 members: 10 civil,
     10 officials, 1 councillor), with a recent and an upcoming meeting."""
+    kit.actor = actor
     district = kit.district("은평")
     dept = kit.organisation("은평구 민관협치담당관", OT.ADMIN_UNIT, district)
     council_org = kit.organisation("은평구의회", OT.COUNCIL, district)

@@ -66,6 +66,7 @@ class Kit:
 
     today: dt.date
     counter: Counter = field(default_factory=Counter)
+    actor: object = None  # who is entering the data now (for records without a service)
     rng: random.Random = field(default_factory=lambda: random.Random(626))
 
     # ------------------------------------------------------------ directory
@@ -159,8 +160,8 @@ class Kit:
         self.counter.meetings += 1
         return meeting
 
-    @staticmethod
     def agenda(
+        self,
         meeting: Meeting,
         section: str,
         number: int,
@@ -168,7 +169,7 @@ class Kit:
         label: str = "",
         description: str = "",
     ) -> AgendaItem:
-        return AgendaItem.objects.create(
+        agenda_item = AgendaItem.objects.create(
             meeting=meeting,
             section=section,
             number=number,
@@ -176,6 +177,8 @@ class Kit:
             attachment_label=label,
             description=description,
         )
+        audit.record(agenda_item, "created", self.actor, changes={"meeting": meeting.pk})
+        return agenda_item
 
     def agenda_list(self, meeting: Meeting, items: Iterable[tuple[str, str, str]]) -> list:
         """Items as (section, title, label); numbered within each section in order."""
@@ -245,7 +248,7 @@ class Kit:
         """A motion, its vote and (if it passed) the decision. ``yes`` defaults to all
         members present minus the no votes and abstentions."""
         motion = Motion.objects.create(meeting=meeting, title=title, kind=kind, agenda_item=item)
-        audit.record(motion, "moved", actor)
+        audit.record(motion, "proposed", actor, changes={"title": title})
         if yes is None:
             present = len(services.meeting_quorum(meeting).counted)
             yes = present - no - abstain

@@ -131,10 +131,10 @@ PRESENT_0619 = ["강동:1", "마포:1", "성동:1", "광진:1", "은평:1", "강
 
 ESTABLISHED = dt.date(2016, 9, 30)  # 운영규정 제정 (L710)
 FIRST_TERM_END = dt.date(2017, 9, 29)  # 제4조③ 임기 1년
-AMENDED = dt.date(2017, 6, 26)
 
 
 def load(kit: Kit, cast: Cast, actor) -> dict[str, Body]:
+    kit.actor = actor
     orgs = _organisations(kit)
     people = _people(kit, cast, orgs)
     plenary, steering, officers = _regional_council(kit, cast, actor, people)
