@@ -68,6 +68,11 @@ class Api:
         )
 
 
+def dump(response) -> str:
+    """The response's JSON as text with Hangul unescaped, to search for personal data."""
+    return json.dumps(response.json(), ensure_ascii=False)
+
+
 def api_as(user=None, token: str | None = None) -> Api:
     client = Client()
     if user is not None:

@@ -16,13 +16,21 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from hyeopchi.bodies.api import router as bodies_router
 from hyeopchi.bodies.rulebooks import NoRulebook
 from hyeopchi.bodies.rules import VoteCountError
 from hyeopchi.core.api import router as core_router
-from hyeopchi.core.api_support import authentication_message
+from hyeopchi.core.api_support import PublicRead, authentication_message
 from hyeopchi.directory.api import router as directory_router
+
+
+class KoreanJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Hangul as it is, not as \\uXXXX escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
 
 api = NinjaAPI(
     title="Hyeopchi API",
@@ -38,6 +46,8 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    renderer=KoreanJSONRenderer(),
+    auth=PublicRead(),
 )
 
 V1 = "v1/"

@@ -67,6 +67,14 @@ class SessionAuth(APIKeyCookie):
 WRITE_AUTH = [TokenAuth(), SessionAuth()]
 
 
+class PublicRead:
+    """The default of every endpoint: anyone may call it, but a token that is sent must be
+    valid (401 otherwise), and the caller's user is known to the endpoint."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        return current_user(request)
+
+
 def current_user(request: HttpRequest):
     """The user behind a request: API token, else session, else anonymous.
 
