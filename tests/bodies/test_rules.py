@@ -511,3 +511,19 @@ def test_monthly_regular_meetings(book):
 
 def test_no_meeting_requirement_reports_nothing():
     assert meeting_count_findings(shipped(*WORKING_GROUP), 2020, []) == []
+
+
+def test_city_council_default_amends_by_two_thirds_of_enrolled_members():
+    rulebook = shipped("seoul-governance-council", dt.date(2017, 6, 9))
+    # 30 enrolled: 20 yes are needed however many attend.
+    for present, yes, expected in [
+        (30, 19, "failed"),
+        (30, 20, "passed"),
+        (21, 20, "passed"),
+        (20, 19, "failed"),
+        (20, 20, "passed"),
+        (15, 15, "no_quorum"),
+    ]:
+        result = motion_outcome(rulebook, amendment=True, enrolled=30, present=present, yes=yes)
+        assert result.outcome == expected, (present, yes)
+        assert result.required_yes == 20

@@ -73,6 +73,8 @@ def load_file(path: Path, root: Path) -> PolicyFile:
     kind = raw.pop("kind", None)
     if kind is None:
         raise PolicyError(rel, "kind", "missing; every policy file names its kind")
+    if not isinstance(kind, str):
+        raise PolicyError(rel, "kind", f"must be a text such as 'rulebook', got {kind!r}")
     schema = _SCHEMAS.get(kind)
     if schema is None:
         known = ", ".join(sorted(_SCHEMAS)) or "none registered"
