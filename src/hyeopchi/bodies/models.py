@@ -291,6 +291,10 @@ class MeetingSeries(models.Model):
     def __str__(self) -> str:
         return f"{self.body} · {self.rrule}"
 
+    @property
+    def audit_district_id(self) -> int | None:
+        return self.body.district_id
+
 
 class Meeting(models.Model):
     body = models.ForeignKey(

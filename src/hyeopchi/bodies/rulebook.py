@@ -116,6 +116,9 @@ class VersionSpec(_Strict):
     eligibility: EligibilitySpec | None = None
     meetings: MeetingsSpec = MeetingsSpec()
     extraordinary: ExtraordinarySpec | None = None
+    # Roles held without a vote (e.g. 간사 = the department head): not enrolled for quorum,
+    # not counted in the composition.
+    non_voting_roles: list[str] = Field(default_factory=list)
 
 
 class RulebookFile(_Strict):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from .models import (
     Decision,
     Meeting,
     MeetingKind,
+    MeetingStatus,
     Membership,
     Minutes,
     MinutesStatus,
@@ -109,13 +110,19 @@ def _fields(obj) -> dict:
     return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
-def members_on(body: Body, day: dt.date):
-    return (
+def members_on(body: Body, day: dt.date, rulebook: Rulebook | None = None):
+    """Members serving on ``day``; given a rulebook, only those who count (have a vote):
+    roles the rulebook names as non-voting, such as a 간사 who is the department head,
+    are left out of quorum and composition."""
+    members = (
         Membership.objects.active_on(day)
         .filter(body=body)
         .select_related("person", "predecessor", "renewal_of", "represents")
         .order_by("role", "person__name")
     )
+    if rulebook is not None and rulebook.spec.non_voting_roles:
+        members = members.exclude(role__in=rulebook.spec.non_voting_roles)
+    return members
 
 
 def _term_number(m: Membership, by_id: dict[int, Membership]) -> int:
@@ -156,7 +163,7 @@ class CompositionReport:
 
 def composition(body: Body, day: dt.date) -> CompositionReport:
     rulebook = rulebook_for(body, day)
-    members = list(members_on(body, day))
+    members = list(members_on(body, day, rulebook))
     by_id = {m.pk: m for m in Membership.objects.filter(body=body)}
     parent_holders: set[int] = set()
     if rulebook.spec.eligibility and body.parent_id:
@@ -215,7 +222,9 @@ def check_convening(meeting: Meeting) -> list[rules.Finding]:
     if meeting.kind != MeetingKind.EXTRAORDINARY:
         return []
     rulebook = rulebook_for(meeting.body, meeting.date)
-    enrolled = set(members_on(meeting.body, meeting.date).values_list("person_id", flat=True))
+    enrolled = set(
+        members_on(meeting.body, meeting.date, rulebook).values_list("person_id", flat=True)
+    )
     requesters = set(meeting.requested_by.values_list("pk", flat=True)) if meeting.pk else set()
     resolution_kind = None
     findings: list[rules.Finding] = []
@@ -266,9 +275,17 @@ def save_meeting(meeting: Meeting, actor=None, reason: str = "", requested_by=No
     creating = meeting.pk is None
     validate_meeting(meeting)
     if meeting.number is None and meeting.kind == MeetingKind.REGULAR:
-        meeting.number = (
-            Meeting.objects.filter(body=meeting.body).exclude(pk=meeting.pk).count() + 1
+        # The next regular meeting after the last numbered one held before it;
+        # extraordinary and cancelled meetings do not take a number.
+        earlier = (
+            Meeting.objects.filter(
+                body=meeting.body, kind=MeetingKind.REGULAR, starts_at__lt=meeting.starts_at
+            )
+            .exclude(pk=meeting.pk)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .aggregate(last=Max("number"))["last"]
         )
+        meeting.number = (earlier or 0) + 1
     meeting.save()
     if requested_by is not None:
         meeting.requested_by.set(requested_by)
@@ -295,7 +312,7 @@ def meeting_quorum(meeting: Meeting) -> QuorumReport:
     """Quorum from the members enrolled on the meeting date and those present."""
     day = meeting.date
     rulebook = rulebook_for(meeting.body, day)
-    enrolled = set(members_on(meeting.body, day).values_list("person_id", flat=True))
+    enrolled = set(members_on(meeting.body, day, rulebook).values_list("person_id", flat=True))
     counted, not_counted = [], []
     for a in meeting.attendances.select_related("person"):
         if a.capacity == Capacity.MEMBER and a.person_id in enrolled:

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import policy
+        from . import audit, policy  # noqa: F401  (audit connects its append-only guard)
 
         # Each app declares the policy kinds it owns in its policy_kinds module.
         autodiscover_modules("policy_kinds")

@@ -58,6 +58,14 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.district or '-'}"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+
 class AuditEvent(models.Model):
     """Append-only history of state changes: who, when, what, why."""
 
@@ -76,6 +84,8 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "id"]
