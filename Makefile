@@ -14,7 +14,7 @@ demo: install
 	mkdir -p var
 	$(RUN) django-admin migrate --no-input -v 0
 	$(RUN) django-admin load_demo
-	$(RUN) django-admin runserver 127.0.0.1:8000
+	DEBUG=1 $(RUN) django-admin runserver 127.0.0.1:8000
 
 test: install
 	bash scripts/with-postgres.sh $(RUN) pytest $(PYTEST_ARGS)
