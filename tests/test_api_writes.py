@@ -572,3 +572,34 @@ def test_audit_history_is_for_staff_only(guro, eunpyeong, clerk):
     assert clerk.get("/audit/bodies.nothing/1").status_code == 404
     assert clerk.get("/audit/bodies.body/999999").status_code == 404
     assert clerk.get("/audit/nonsense/1").status_code == 404
+
+
+def test_patch_cannot_null_required_fields(guro, en_clerk):
+    body = make_body(guro)
+    meeting = make_meeting(body)
+    response = en_clerk.patch(f"/bodies/{body.pk}", {"name": None, "scope": None})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "name": ["This field cannot be null."],
+        "scope": ["This field cannot be null."],
+    }
+    response = en_clerk.patch(f"/meetings/{meeting.pk}", {"starts_at": None, "kind": None})
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"starts_at", "kind"}
+    assert en_clerk.patch(f"/meetings/{meeting.pk}", {"ends_at": None}).status_code == 200
+
+
+def test_huge_numbers_are_not_server_errors(guro, en_clerk):
+    body = make_body(guro)
+    huge = 10**20
+    assert en_clerk.get(f"/bodies/{huge}").status_code == 404
+    assert en_clerk.get("/memberships", {"body": huge}).json()["count"] == 0
+    response = en_clerk.post(
+        "/meetings", {"body_id": body.pk, "starts_at": "2020-03-26T10:00:00", "number": huge}
+    )
+    assert response.status_code == 422
+    assert not Meeting.objects.exists()
+    response = en_clerk.post(
+        "/people", {"name": "큰수", "gender": "F", "district_id": guro.pk, "birth_year": huge}
+    )
+    assert response.status_code == 422

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -148,6 +148,11 @@ def _no_rulebook(request: HttpRequest, exc: NoRulebook) -> HttpResponse:
 @api.exception_handler(IntegrityError)
 def _integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     return _invalid(request, {"__all__": [_("The change conflicts with data already saved.")]})
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    return _invalid(request, {"__all__": [_("A value is out of the range that can be stored.")]})
 
 
 @api.exception_handler(Http404)

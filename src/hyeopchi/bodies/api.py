@@ -86,6 +86,17 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _not_null(changes: dict[str, Any], fields: set[str]) -> None:
+    """A PATCH may leave a field out, but not blank out a required one with null."""
+    _errors_if(
+        {
+            field: [_("This field cannot be null.")]
+            for field, value in changes.items()
+            if value is None and field in fields
+        }
+    )
+
+
 def _errors_if(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -248,6 +259,10 @@ def update_body(request, body_id: int, payload: BodyPatch):
     body = get_object_or_404(Body, pk=body_id)
     user = require(request, Action.EDIT, body.district_id)
     changes = payload.dict(exclude_unset=True)
+    _not_null(
+        changes,
+        {"name", "name_en", "kind", "scope", "rulebook_key", "established_on", "description"},
+    )
     before = _body_fields(body)
     for field, value in changes.items():
         setattr(body, field, value)
@@ -577,13 +592,15 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
     meeting = get_object_or_404(_meetings(), pk=meeting_id)
     user = require(request, Action.EDIT, meeting.body.district_id)
     data = payload.dict(exclude_unset=True)
+    _not_null(
+        data,
+        {"kind", "title", "starts_at", "venue", "status", "convened_by", "requested_by"},
+    )
     _meeting_refs(data)
     requested_by = data.pop("requested_by", None)
     for field in ("starts_at", "ends_at"):
         if field in data:
             data[field] = _aware(data[field])
-    if data.get("starts_at") is None:
-        data.pop("starts_at", None)
     for field, value in data.items():
         setattr(meeting, field, value)
     services.save_meeting(meeting, actor=user, requested_by=requested_by)
