@@ -903,3 +903,38 @@ def test_forms_show_errors_next_to_fields_accessibly(clerk_client, council):
     assert 'aria-invalid="true"' in page
     assert 'id="id_starts_at_error"' in page
     assert 'role="alert"' in page
+
+
+@pytest.mark.django_db
+def test_body_cannot_predate_its_rulebook(clerk_client, guro):
+    response = clerk_client.post(
+        reverse("bodies:body_create"),
+        {
+            "name": "너무 이른 협치회의",
+            "kind": BodyKind.COUNCIL,
+            "scope": "district",
+            "district": guro.pk,
+            "rulebook_key": "guro-council",
+            "established_on": "2010-01-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "is in force from 2019-05-02" in text(response)
+    assert not Body.objects.filter(name="너무 이른 협치회의").exists()
+
+
+@pytest.mark.django_db
+def test_extraordinary_meeting_without_rules_in_force_is_an_error_not_a_crash(clerk_client, guro):
+    old = make_body(guro, name="옛 협치회의", established_on=dt.date(2015, 1, 1))
+    response = clerk_client.post(
+        reverse("bodies:meeting_create", args=[old.pk]),
+        meeting_data(
+            kind=MeetingKind.EXTRAORDINARY,
+            convened_by=ConvenedBy.CHAIR,
+            starts_at="2016-03-03T10:00",
+            ends_at="",
+        ),
+    )
+    assert response.status_code == 200
+    assert "no version in force" in text(response)
+    assert not Meeting.objects.filter(body=old).exists()

@@ -35,7 +35,8 @@ from .models import (
     Motion,
     Scope,
 )
-from .rulebooks import rulebook_choices
+from .rulebook import pick_version
+from .rulebooks import rulebook_choices, rulebook_versions
 
 
 class DateInput(forms.DateInput):
@@ -146,6 +147,19 @@ class BodyForm(forms.ModelForm):
         if parent is not None and scope and parent.district_id != district_id:
             self.add_error("parent", _("The parent body must belong to the same district."))
         established, dissolved = data.get("established_on"), data.get("dissolved_on")
+        key = data.get("rulebook_key")
+        if key and established:
+            versions = rulebook_versions(key)
+            if pick_version(versions, established) is None:
+                first = min(v.effective_from for v in versions)
+                self.add_error(
+                    "established_on",
+                    _(
+                        "The chosen rulebook is in force from %(day)s; a body under it cannot "
+                        "be set up earlier."
+                    )
+                    % {"day": first.isoformat()},
+                )
         if established and dissolved and dissolved < established:
             self.add_error("dissolved_on", _("A body cannot be dissolved before it is set up."))
         if established and self.instance.pk:

@@ -584,6 +584,10 @@ def _meeting_form(request, body: Body, meeting: Meeting):
             if creating:
                 meeting.pk = None
             forms.apply_errors(form, exc)
+        except NoRulebook as exc:  # the convening check needs the rules in force that day
+            if creating:
+                meeting.pk = None
+            form.add_error("starts_at", str(exc))
         else:
             messages.success(
                 request,
