@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "hyeopchi.core",
     "hyeopchi.directory",
     "hyeopchi.bodies",

@@ -76,7 +76,7 @@ def test_public_history_of_a_published_decision_hides_who(client, decided):
     response = client.get(reverse("history", args=["bodies.decision", decision.pk]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "decided" in page and "제3차 회의" in page
+    assert "의결" in page and "제3차 회의" in page  # the action, shown in Korean
     assert "clerk-guro" not in page
 
 

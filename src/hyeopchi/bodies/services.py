@@ -176,7 +176,8 @@ def composition(body: Body, day: dt.date) -> CompositionReport:
         MemberFact(
             membership_id=m.pk,
             person_id=m.person_id,
-            name=m.person.name,
+            # Findings are shown on public pages: they name people as the public sees them.
+            name=m.person.public_name,
             sector=m.sector,
             appointment=m.appointment,
             gender=m.person.gender,

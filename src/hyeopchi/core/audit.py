@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models.signals import pre_delete
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent
 
@@ -16,6 +17,33 @@ def _refuse_delete(sender, instance, **kwargs) -> None:
 
 
 pre_delete.connect(_refuse_delete, sender=AuditEvent, dispatch_uid="hyeopchi.audit.append_only")
+
+
+# Actions are stored as plain English verbs (stable data); these are their display labels.
+ACTION_LABELS = {
+    "created": _("created"),
+    "changed": _("changed"),
+    "ended": _("ended"),
+    "scheduled": _("scheduled"),
+    "meetings scheduled": _("meetings scheduled"),
+    "attendance recorded": _("attendance recorded"),
+    "agenda item added": _("agenda item added"),
+    "agenda item changed": _("agenda item changed"),
+    "action item added": _("action item added"),
+    "proposed": _("proposed"),
+    "voted: passed": _("voted: passed"),
+    "voted: failed": _("voted: failed"),
+    "voted: no_quorum": _("voted: no quorum"),
+    "decided": _("decided"),
+    "rulebook amended": _("rulebook amended"),
+    "drafted": _("drafted"),
+    "approved": _("approved"),
+    "published": _("published"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def _district_id(obj: models.Model) -> int | None:

@@ -85,3 +85,10 @@ def user_roles(user):
         labels.append(str(_("resident")))
     user._hyeopchi_role_labels = labels
     return labels
+
+
+@register.filter
+def audit_action(action):
+    from ..audit import action_label
+
+    return action_label(action)
