@@ -32,7 +32,7 @@ format:
 	$(RUN) ruff check --fix .
 
 messages:
-	cd src/hyeopchi && $(RUN) django-admin makemessages -l ko -l en --no-obsolete -v 0
+	cd src/hyeopchi && $(RUN) django-admin makemessages -l ko --no-obsolete -v 0
 	$(RUN) django-admin compilemessages --ignore=.venv -v 0
 
 clean:

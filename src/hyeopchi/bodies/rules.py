@@ -31,6 +31,19 @@ class Finding:
     members: tuple[int, ...] = ()  # membership ids involved
 
 
+# Display labels of the codes rulebooks use (the model choices say the same for forms).
+CONVENER_LABELS = {
+    "chair": _("the chair"),
+    "resolution": _("a resolution of the steering committee"),
+    "member_request": _("a request of members"),
+}
+BODY_KIND_LABELS = {
+    "steering": _("steering committee (운영위원회)"),
+    "council": _("governance council (협치회의)"),
+    "regional_plenary": _("regional council plenary (협치서울지역협의회)"),
+}
+
+
 class VoteCountError(ValueError):
     """Vote counts that cannot be true (e.g. more votes than members present)."""
 
@@ -142,7 +155,7 @@ def convening_findings(
         return []
     rule = f"{spec.article} · {rulebook.citation}".strip(" ·")
     if convened_by not in spec.convened_by:
-        allowed = ", ".join(spec.convened_by)
+        allowed = ", ".join(str(CONVENER_LABELS.get(c, c)) for c in spec.convened_by)
         return [
             Finding(
                 "convening.not_allowed",
@@ -152,7 +165,7 @@ def convening_findings(
                     "This body's rules do not let an extraordinary meeting be convened by "
                     "%(by)s (allowed: %(allowed)s)."
                 )
-                % {"by": convened_by, "allowed": allowed},
+                % {"by": CONVENER_LABELS.get(convened_by, convened_by), "allowed": allowed},
                 {"convened_by": convened_by, "allowed": allowed},
             )
         ]
@@ -173,7 +186,11 @@ def convening_findings(
                     "violation",
                     rule,
                     _("The resolution must come from the %(kind)s.")
-                    % {"kind": spec.resolution_body_kind},
+                    % {
+                        "kind": BODY_KIND_LABELS.get(
+                            spec.resolution_body_kind, spec.resolution_body_kind
+                        )
+                    },
                     {
                         "required_body": spec.resolution_body_kind,
                         "resolution_body": resolution_body_kind,
