@@ -166,7 +166,7 @@ def convening_findings(
                     "%(by)s (allowed: %(allowed)s)."
                 )
                 % {"by": CONVENER_LABELS.get(convened_by, convened_by), "allowed": allowed},
-                {"convened_by": convened_by, "allowed": allowed},
+                {"convened_by": convened_by, "allowed": ", ".join(spec.convened_by)},
             )
         ]
     if convened_by == "resolution":
