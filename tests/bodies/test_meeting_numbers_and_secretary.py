@@ -41,3 +41,18 @@ def test_secretary_has_no_vote_under_the_guro_ordinance(council):
     composition = services.composition(council, dt.date(2020, 2, 20))
     assert secretary not in composition.members
     assert len(composition.members) == 4
+
+
+def test_a_meeting_on_a_day_without_rules_in_force_is_refused(guro):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from tests.conftest import make_body
+
+    # The 2016 regional rules are in force from 2016-09-30; the body claims an earlier start.
+    body = make_body(None, rulebook="regional-council-plenary", name="협치서울지역협의회",
+                     kind="regional_plenary", established_on=dt.date(2016, 1, 1))
+    with pytest.raises(ValidationError) as err:
+        schedule(body, dt.date(2016, 5, 2), kind="extraordinary", convened_by="resolution")
+    assert "starts_at" in err.value.message_dict
+    assert not Meeting.objects.filter(body=body).exists()

@@ -352,8 +352,11 @@ class Meeting(models.Model):
         if self.title:
             return self.title
         if self.number:
-            return _("%(body)s meeting no. %(n)s") % {"body": self.body, "n": self.number}
-        return _("%(body)s meeting") % {"body": self.body}
+            return _("%(body)s meeting no. %(n)s") % {
+                "body": self.body.display_name,
+                "n": self.number,
+            }
+        return _("%(body)s meeting") % {"body": self.body.display_name}
 
     @property
     def audit_district_id(self) -> int | None:

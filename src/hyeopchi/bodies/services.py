@@ -37,7 +37,7 @@ from .models import (
     RulebookAmendment,
 )
 from .rulebook import Rulebook, version_to_params
-from .rulebooks import rulebook_for
+from .rulebooks import NoRulebook, rulebook_for
 
 # ---------------------------------------------------------------- memberships
 
@@ -212,6 +212,11 @@ def validate_meeting(meeting: Meeting) -> None:
                 _("The body was dissolved on %(day)s.")
                 % {"day": meeting.body.dissolved_on.isoformat()}
             )
+        if not errors:
+            try:
+                rulebook_for(meeting.body, day)
+            except NoRulebook as exc:  # no rules in force: quorum could not be judged
+                errors.setdefault("starts_at", []).append(str(exc))
     if meeting.ends_at and meeting.starts_at and meeting.ends_at <= meeting.starts_at:
         errors.setdefault("ends_at", []).append(_("A meeting must end after it starts."))
     if errors:
