@@ -26,13 +26,17 @@ def test_regular_meetings_are_numbered_after_the_last_regular_one(council):
 
 def test_secretary_has_no_vote_under_the_guro_ordinance(council):
     voters = [add_member(council) for _ in range(4)]
-    secretary = add_member(council, sector=Sector.ADMIN, appointment="ex_officio",
-                           role=MemberRole.SECRETARY)
+    secretary = add_member(
+        council, sector=Sector.ADMIN, appointment="ex_officio", role=MemberRole.SECRETARY
+    )
     meeting = schedule(council, dt.date(2020, 2, 20))
     services.set_attendance(
         meeting,
-        [(voters[0].person_id, Capacity.MEMBER), (voters[1].person_id, Capacity.MEMBER),
-         (secretary.person_id, Capacity.MEMBER)],
+        [
+            (voters[0].person_id, Capacity.MEMBER),
+            (voters[1].person_id, Capacity.MEMBER),
+            (secretary.person_id, Capacity.MEMBER),
+        ],
     )
     report = services.meeting_quorum(meeting)
     # 4 voting members enrolled; 2 present is not more than half, the 간사 does not count.
@@ -50,8 +54,13 @@ def test_a_meeting_on_a_day_without_rules_in_force_is_refused(guro):
     from tests.conftest import make_body
 
     # The 2016 regional rules are in force from 2016-09-30; the body claims an earlier start.
-    body = make_body(None, rulebook="regional-council-plenary", name="협치서울지역협의회",
-                     kind="regional_plenary", established_on=dt.date(2016, 1, 1))
+    body = make_body(
+        None,
+        rulebook="regional-council-plenary",
+        name="협치서울지역협의회",
+        kind="regional_plenary",
+        established_on=dt.date(2016, 1, 1),
+    )
     with pytest.raises(ValidationError) as err:
         schedule(body, dt.date(2016, 5, 2), kind="extraordinary", convened_by="resolution")
     assert "starts_at" in err.value.message_dict
