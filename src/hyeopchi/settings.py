@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "hyeopchi.core",
     "hyeopchi.directory",
     "hyeopchi.bodies",
+    "hyeopchi.voting",
 ]
 
 MIDDLEWARE = [
