@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
+    "django_tasks",
+    "django_tasks_db",
     "hyeopchi.core",
     "hyeopchi.directory",
     "hyeopchi.bodies",
@@ -104,6 +106,16 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Background work (counting): Django's Tasks API through the django-tasks backport, stored in
+# the database (django-tasks-db) and run by `django-admin db_worker` processes — no extra
+# server; add workers on more machines against the same PostgreSQL to scale out.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # Versioned policy files (rulebooks, calendars, caps); validated when the app starts.
 POLICY_DIR = Path(os.environ.get("HYEOPCHI_POLICY_DIR", BASE_DIR / "policies"))
