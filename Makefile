@@ -14,6 +14,9 @@ demo: install
 	mkdir -p var
 	$(RUN) django-admin migrate --no-input -v 0
 	$(RUN) django-admin load_demo
+# A background worker runs the counting tasks next to the web server; stopped with it.
+	$(RUN) django-admin db_worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(RUN) django-admin runserver 127.0.0.1:8000
 
 test: install

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("hyeopchi.core.urls")),
     path("", include("hyeopchi.bodies.urls")),
     path("", include("hyeopchi.bodies.feed_urls")),
+    path("", include("hyeopchi.voting.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

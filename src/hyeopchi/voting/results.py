@@ -1,0 +1,366 @@
+"""Counts and their results: starting a count, publishing one, and showing results.
+
+A count (``CountRun``) runs in a background task (``voting.tasks.run_count``) once the vote
+has closed, so ballot intake never waits for it; its result is stored as JSON on the run:
+
+``{"rule", "completion", "tie_break", "budget", "voters", "winners": [{"code", "cost",
+"votes"}, …] (in the order the rule chose them), "spent", "votes": {code: votes},
+"trace": …, "fairness": …, "turnout": …}``
+
+where ``trace`` is what ``counting.explain`` needs to explain a ballot and ``fairness``
+the counting engine's fairness report. Staff may count a contest with several rules and
+compare; exactly one count per contest is published, and publishing is final.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from hyeopchi.core import audit
+from hyeopchi.core.templatetags.hyeopchi import share as percent
+from hyeopchi.core.templatetags.hyeopchi import won
+
+from .models import Completion, Contest, CountRun, Design, Election, Project, Rule, RunStatus
+
+NON_FIELD = "__all__"
+
+
+def _fail(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+# ---------------------------------------------------------------- starting and publishing
+
+
+def start_count(contest: Contest, rule: str, completion: str, actor, *, now=None) -> CountRun:
+    """Queue a count of ``contest`` with ``rule`` (and ``completion`` for Equal Shares).
+
+    Only after the vote has closed. The task is enqueued when the transaction commits, so
+    a worker never looks for a run that is not there yet.
+    """
+    from .tasks import run_count
+
+    now = now or timezone.now()
+    election = contest.election
+    errors: dict[str, list[str]] = {}
+    if not election.is_closed(now):
+        errors[NON_FIELD] = [_("Counting starts once the vote has closed.")]
+    if rule not in Rule.values:
+        errors["rule"] = [_("Unknown counting rule.")]
+    if completion not in Completion.values:
+        errors["completion"] = [_("Unknown completion.")]
+    elif completion != Completion.NONE and not str(rule).startswith("mes"):
+        errors["completion"] = [_("A completion applies to the Method of Equal Shares only.")]
+    if contest.design == Design.RANKING and rule != Rule.GREEDY:
+        errors["rule"] = [_("Ranking ballots are counted by most votes first (Borda points) only.")]
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        errors[NON_FIELD] = [_("Sign in to start a count.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        run = CountRun.objects.create(
+            contest=contest, rule=rule, completion=completion, requested_by=actor
+        )
+        audit.record(
+            run,
+            "created",
+            actor,
+            changes={"rule": [None, rule], "completion": [None, completion]},
+        )
+        transaction.on_commit(lambda: run_count.enqueue(run.pk))
+    return run
+
+
+@transaction.atomic
+def publish(contest: Contest, run: CountRun, actor, *, now=None) -> Contest:
+    """Publish ``run`` as the result of ``contest``: final, audited; the election counts
+    as published from its first published contest on."""
+    now = now or timezone.now()
+    contest = Contest.objects.select_for_update().select_related("election").get(pk=contest.pk)
+    run = CountRun.objects.get(pk=run.pk)
+    errors: list[str] = []
+    if run.contest_id != contest.pk:
+        errors.append(_("This count is of another ballot."))
+    elif run.status != RunStatus.DONE:
+        errors.append(_("Only a finished count can be published."))
+    if contest.published_run_id is not None:
+        errors.append(_("The results of this ballot are already published."))
+    if not contest.election.is_closed(now):
+        errors.append(_("Results are published after the vote has closed."))
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        errors.append(_("Sign in to publish results."))
+    if errors:
+        raise ValidationError({NON_FIELD: errors})
+    contest.published_run = run
+    contest.save(update_fields=["published_run"])
+    election = contest.election
+    if election.published_at is None:
+        Election.objects.filter(pk=election.pk).update(published_at=now)
+        election.published_at = now
+    audit.record(
+        contest,
+        "published",
+        actor,
+        changes={
+            "published_run": [None, run.pk],
+            "rule": [None, run.rule],
+            "completion": [None, run.completion],
+        },
+    )
+    return contest
+
+
+# ---------------------------------------------------------------- progress
+
+
+def progress(run: CountRun) -> dict[str, Any]:
+    """What the progress bar shows, as JSON."""
+    finished = run.status in (RunStatus.DONE, RunStatus.FAILED)
+    if run.status == RunStatus.QUEUED:
+        text = _("Waiting for a worker…")
+    elif run.status == RunStatus.RUNNING:
+        if run.progress_total:
+            text = _("Counting: step %(done)s of %(total)s") % {
+                "done": run.progress_done,
+                "total": run.progress_total,
+            }
+        else:
+            text = _("Counting…")
+    elif run.status == RunStatus.DONE:
+        text = _("Done.")
+    else:
+        text = _("The count failed.")
+    return {
+        "status": run.status,
+        "done": run.progress_done,
+        "total": run.progress_total,
+        "finished": finished,
+        "text": str(text),
+    }
+
+
+# ---------------------------------------------------------------- presenting results
+
+
+def rule_text(rule: str, completion: str, design: str) -> list[str]:
+    """The rule in plain words, one paragraph per step."""
+    unit = _("votes")
+    if design == Design.CUMULATIVE:
+        unit = _("points")
+    elif design == Design.RANKING:
+        unit = _("Borda points (a first place is worth the most)")
+    texts: list[str] = []
+    if rule == Rule.GREEDY:
+        texts.append(
+            _(
+                "Most votes first: the projects are taken in order of their %(unit)s, the "
+                "most first. A project that no longer fits in what is left of the budget is "
+                "skipped, and the next one is tried."
+            )
+            % {"unit": unit}
+        )
+    elif rule == Rule.GREEDY_COST_UTILITY:
+        texts.append(
+            _(
+                "Most votes per won first: the projects are taken in order of their votes "
+                "divided by their cost, so that cheap popular projects come first. A project "
+                "that no longer fits in what is left of the budget is skipped."
+            )
+        )
+    elif rule in (Rule.MES_COST, Rule.MES_CARDINALITY):
+        texts.append(
+            _(
+                "Method of Equal Shares: the budget is split into equal shares, one for each "
+                "voter. A project is funded when its supporters can pay for it together from "
+                "their shares. At each step the project whose supporters pay the least "
+                "for it, measured per %(what)s, is funded, and the cost is shared as equally as "
+                "their remaining money allows."
+            )
+            % {"what": _("won of benefit") if rule == Rule.MES_COST else _("funded project")}
+        )
+        texts.append(
+            _(
+                "This way every group of voters decides over a part of the budget in proportion "
+                "to its size: a large group cannot take the whole budget for its own projects."
+            )
+        )
+        if completion in (Completion.BUDGET_INCREASE, Completion.BOTH):
+            texts.append(
+                _(
+                    "Equal Shares may leave money unspent. The count was then repeated with "
+                    "larger shares, step by step, as long as the projects chosen still fit in "
+                    "the real budget."
+                )
+            )
+        if completion in (Completion.GREEDY_FILL, Completion.BOTH):
+            texts.append(
+                _(
+                    "What was left was then filled by most votes first with the projects that "
+                    "still fit."
+                )
+            )
+    elif rule == Rule.PHRAGMEN:
+        texts.append(
+            _(
+                "Sequential Phragmén: voters earn money at the same rate; a project is "
+                "funded as soon as its supporters together have earned its cost, and they "
+                "spend what they earned on it. Projects that no longer fit are skipped."
+            )
+        )
+    texts.append(
+        _(
+            "Ties are broken by a fixed, published order, so that counting the same ballots "
+            "again always gives the same result."
+        )
+    )
+    return [str(t) for t in texts]
+
+
+def _votes_text(design: str, votes: Any) -> str:
+    if design in (Design.CUMULATIVE, Design.RANKING):
+        return ngettext("%(n)s point", "%(n)s points", int(votes)) % {"n": votes}
+    return ngettext("%(n)s vote", "%(n)s votes", int(votes)) % {"n": votes}
+
+
+CHART_WIDTH = 640
+BAR_HEIGHT = 16
+ROW_HEIGHT = 44
+LABEL_CHARS = 34
+
+
+def chart(design: str, rows: list[dict]) -> dict[str, Any]:
+    """Horizontal bars for an inline SVG: a label line above each bar, the number after it."""
+    top = max((r["votes"] for r in rows), default=0) or 1
+    usable = CHART_WIDTH - 90
+    bars = []
+    for i, row in enumerate(rows):
+        y = i * ROW_HEIGHT
+        width = max(1, round(usable * row["votes"] / top)) if row["votes"] else 0
+        title = f"{row['project'].code} {row['project'].title}"
+        if len(title) > LABEL_CHARS:
+            title = title[: LABEL_CHARS - 1] + "…"
+        bars.append(
+            {
+                "label": title,
+                "label_y": y + 14,
+                "bar_y": y + 20,
+                "width": width,
+                "value": row["votes"],
+                "value_x": width + 6,
+                "value_y": y + 20 + BAR_HEIGHT - 3,
+                "funded": row["funded"],
+            }
+        )
+    return {
+        "width": CHART_WIDTH,
+        "height": max(ROW_HEIGHT, len(rows) * ROW_HEIGHT),
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+    }
+
+
+def present(contest: Contest, run: CountRun, projects: list[Project]) -> dict[str, Any]:
+    """A finished count as the results page and the run page show it."""
+    result = run.result or {}
+    by_code = {p.code: p for p in projects}
+    votes = {str(k): v for k, v in (result.get("votes") or {}).items()}
+    order = [w["code"] for w in result.get("winners", [])]
+    position = {code: i + 1 for i, code in enumerate(order)}
+    design = contest.design
+    rows = [
+        {
+            "project": p,
+            "votes": votes.get(p.code, 0),
+            "funded": p.code in position,
+            "position": position.get(p.code),
+        }
+        for p in projects
+    ]
+    rows.sort(key=lambda r: (-r["votes"], r["project"].code))
+    winners = [
+        {
+            "project": by_code[code],
+            "votes": votes.get(code, 0),
+            "votes_text": _votes_text(design, votes.get(code, 0)),
+        }
+        for code in order
+        if code in by_code
+    ]
+    budget = int(result.get("budget") or contest.budget)
+    spent = int(result.get("spent") or sum(by_code[c].cost for c in order if c in by_code))
+    return {
+        "key": f"{contest.pk}-{run.pk}",
+        "contest": contest,
+        "run": run,
+        "design": design,
+        "budget": budget,
+        "spent": spent,
+        "left": budget - spent,
+        "spent_share": percent(Fraction(spent, budget)) if budget else "",
+        "voters": int(result.get("voters") or run.ballots_counted),
+        "winners": winners,
+        "rows": rows,
+        "chart": chart(design, rows),
+        "rule_text": rule_text(run.rule, run.completion, design),
+        "fairness": fairness_view(result.get("fairness"), budget),
+    }
+
+
+def fairness_view(report: Any, budget: int) -> dict[str, Any] | None:
+    """The counting engine's fairness report as labelled facts and a table of areas."""
+    if not isinstance(report, dict):
+        return None
+    facts: list[tuple[str, str]] = []
+    voters = report.get("voters")
+    none = report.get("voters_with_nothing")
+    if voters is not None and none is not None:
+        share = percent(Fraction(int(none), int(voters))) if voters else "0%"
+        facts.append((_("Voters with none of their projects funded"), f"{none} ({share})"))
+    for key, label in (
+        ("average_funded_per_voter", _("Projects funded per voter, on average")),
+        ("average_satisfaction", _("Share of a voter's chosen cost funded, on average")),
+    ):
+        if report.get(key) is not None:
+            facts.append((str(label), str(report[key])))
+    areas = []
+    for area in report.get("areas") or []:
+        spent = int(area.get("spent", 0))
+        areas.append(
+            {
+                "area": area.get("area") or _("(no area)"),
+                "funded": area.get("funded", 0),
+                "spent": spent,
+                "share": percent(Fraction(spent, budget)) if budget else "",
+            }
+        )
+    return {"facts": facts, "areas": areas}
+
+
+def compare(contest: Contest, runs: list[CountRun], projects: list[Project]) -> dict | None:
+    """Finished counts side by side: which projects each funds, spending, unhappy voters."""
+    if not runs:
+        return None
+    heads, positions, spent, unhappy = [], [], [], []
+    for run in runs:
+        label = run.get_rule_display()
+        if run.completion != Completion.NONE:
+            label = f"{label} + {run.get_completion_display()}"
+        heads.append(label)
+        order = [w["code"] for w in (run.result or {}).get("winners", [])]
+        positions.append({code: i + 1 for i, code in enumerate(order)})
+        spent.append(int((run.result or {}).get("spent", 0)))
+        fairness = (run.result or {}).get("fairness") or {}
+        unhappy.append(fairness.get("voters_with_nothing", "—"))
+    rows = [{"project": p, "cells": [pos.get(p.code) for pos in positions]} for p in projects]
+    return {"heads": heads, "rows": rows, "spent": spent, "unhappy": unhappy}
+
+
+def won_text(amount: int) -> str:
+    return won(amount)

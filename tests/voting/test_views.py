@@ -1,0 +1,300 @@
+"""The voting web UI: the resident's flow from the list of votes to the receipt, the booth,
+results with explanations and the Pabulib download, and the staff pages with their
+permission matrix. Bad input is answered with the form, the voter's choices kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from hyeopchi.core.models import AuditEvent, District, Role
+from hyeopchi.voting import results, services, tasks
+from hyeopchi.voting.models import (
+    Ballot,
+    CodeBatch,
+    Contest,
+    CountRun,
+    Election,
+    PaperBatch,
+    Participation,
+    Project,
+    RunStatus,
+    Voter,
+)
+from tests.conftest import make_user
+
+from .conftest import DAY, HOUR, contest_of, make_vote, make_voter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English messages; Korean is the site default."""
+    settings.LANGUAGE_CODE = "en"
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def ballot_url(election, key="pb"):
+    return reverse("voting:ballot", args=[election.pk, key])
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def close(election: Election) -> None:
+    """Move the vote's close into the past (opening earlier if needed)."""
+    now = timezone.now()
+    Election.objects.filter(pk=election.pk).update(
+        opens_at=min(election.opens_at, now - 2 * DAY), closes_at=now - HOUR
+    )
+    election.refresh_from_db()
+
+
+# ---------------------------------------------------------------- resident flow
+
+
+def test_list_groups_open_upcoming_and_past_votes(client, guro, eunpyeong):
+    now = timezone.now()
+    open_vote = make_vote(guro, title="열린 투표")
+    make_vote(guro, title="곧 열릴 투표", opens_at=now + DAY, closes_at=now + 3 * DAY)
+    past = make_vote(eunpyeong, title="끝난 투표", opens_at=now - 3 * DAY, closes_at=now - DAY)
+    page = text(client.get(reverse("voting:list")))
+    open_part, rest = page.split('id="upcoming-heading"')
+    upcoming_part, past_part = rest.split('id="past-heading"')
+    assert "열린 투표" in open_part
+    assert "곧 열릴 투표" in upcoming_part
+    assert "끝난 투표" in past_part
+    assert reverse("voting:election", args=[open_vote.pk]) in open_part
+    # Per district: Guro's list leaves Eunpyeong's vote out.
+    guro_page = text(client.get(reverse("voting:list") + f"?district={guro.code}"))
+    assert "열린 투표" in guro_page and "끝난 투표" not in guro_page
+    assert past.pk
+
+
+def test_vote_page_shows_projects_costs_and_asks_to_sign_in(client, guro_vote):
+    page = text(client.get(reverse("voting:election", args=[guro_vote.pk])))
+    assert "사업 P1" in page
+    assert "₩400,000,000" in page
+    assert "Sign in to vote" in page
+
+
+def test_ballot_needs_sign_in(client, guro_vote):
+    response = client.get(ballot_url(guro_vote))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_first_time_voter_registers_and_sees_why_they_cannot_vote_yet(client, guro_vote, guro):
+    user = make_user("newcomer")
+    signed_in(client, user)
+    page = text(client.get(reverse("voting:election", args=[guro_vote.pk])))
+    assert "Register to vote" in page
+    url = reverse("voting:register", args=[guro_vote.pk])
+    response = client.post(url, {"district": guro.pk, "birth_year": "1990"}, follow=True)
+    assert Voter.objects.filter(user=user, election=guro_vote, verified=False).exists()
+    # district-pb needs verified residency: the page says so, with the reason.
+    assert "cannot vote yet" in text(response)
+    assert "not been verified" in text(response)
+
+
+def test_registration_refuses_bad_input_with_the_form(client, guro_vote, guro):
+    signed_in(client, make_user("newcomer"))
+    url = reverse("voting:register", args=[guro_vote.pk])
+    response = client.post(url, {"district": "999999", "birth_year": "3000"})
+    assert response.status_code == 200
+    assert "errorlist" in text(response)
+    assert not Voter.objects.exists()
+
+
+def test_too_young_voter_is_told_why(client, guro_vote, guro):
+    voter = make_voter(guro_vote, birth_year=timezone.localdate().year - 5)
+    signed_in(client, voter.user)
+    page = text(client.get(reverse("voting:election", args=[guro_vote.pk])))
+    assert "You cannot vote yet" in page
+    assert "turn 14" in page
+
+
+def test_resident_reviews_then_casts_and_gets_a_receipt(client, guro_vote, voter):
+    signed_in(client, voter.user)
+    url = ballot_url(guro_vote)
+    form = text(client.get(url))
+    assert 'name="choice" value="P1"' in form
+    assert "data-ballot" in form and "data-budget=\"1000000000\"" in form
+    review = client.post(url, {"choice": ["P1", "P2"], "action": "review"})
+    page = text(review)
+    assert "Check your ballot" in page
+    assert "₩700,000,000" in page  # the total
+    assert not Ballot.objects.exists()  # nothing cast yet
+    cast = client.post(url, {"choice": ["P1", "P2"], "action": "cast"})
+    assert cast.status_code == 302
+    assert Participation.objects.filter(voter=voter).count() == 1
+    ballot = Ballot.objects.get()
+    assert ballot.choices == ["P1", "P2"]
+    receipt_page = text(client.get(cast["Location"]))
+    code = re.search(r'id="receipt-code">([A-Z0-9-]+)<', receipt_page).group(1)
+    assert ballot.receipt_hash == services.sha256(services.normalize_code(code))
+    # The receipt is kept in the voter's browser only, never in the server-side session.
+    assert code not in str(dict(client.session))
+
+
+def test_over_budget_ballot_is_refused_and_choices_kept(client, guro_vote, voter):
+    signed_in(client, voter.user)
+    response = client.post(
+        ballot_url(guro_vote), {"choice": ["P1", "P2", "P4"], "action": "review"}
+    )
+    page = text(response)
+    assert response.status_code == 200
+    assert "more than the budget" in page
+    for code in ("P1", "P2", "P4"):
+        assert re.search(rf'name="choice" value="{code}"[^>]*checked', page)
+    assert not re.search(r'name="choice" value="P3"[^>]*checked', page)
+    # Even posted straight to casting, nothing is stored.
+    client.post(ballot_url(guro_vote), {"choice": ["P1", "P2", "P4"], "action": "cast"})
+    assert not Ballot.objects.exists() and not Participation.objects.exists()
+
+
+def test_more_than_k_and_bad_points_are_refused_with_choices_kept(client, eunpyeong_vote):
+    voter = make_voter(eunpyeong_vote, verified=False)
+    signed_in(client, voter.user)
+    response = client.post(
+        ballot_url(eunpyeong_vote), {"choice": ["P1", "P2", "P3", "P4"], "action": "cast"}
+    )
+    page = text(response)
+    assert "at most 3" in page
+    assert len(re.findall(r'name="choice" value="P\d"[^>]*checked', page)) == 4
+    response = client.post(
+        ballot_url(eunpyeong_vote, "governance"),
+        {"points_P1": "4", "points_P2": "two", "action": "review"},
+    )
+    page = text(response)
+    assert "whole number" in page
+    assert 'value="two"' in page and 'value="4"' in page
+    response = client.post(
+        ballot_url(eunpyeong_vote, "governance"),
+        {"points_P1": "4", "points_P2": "3", "action": "review"},
+    )
+    assert "at most 5 points" in text(response)
+    assert not Ballot.objects.exists()
+
+
+def test_cumulative_ballot_is_cast(client, eunpyeong_vote):
+    voter = make_voter(eunpyeong_vote, verified=False)
+    signed_in(client, voter.user)
+    url = ballot_url(eunpyeong_vote, "governance")
+    review = text(client.post(url, {"points_P1": "3", "points_P3": "2", "action": "review"}))
+    assert "Points used: 5 of 5" in review
+    client.post(url, {"points_P1": "3", "points_P3": "2", "action": "cast"})
+    assert Ballot.objects.get().choices == {"P1": 3, "P3": 2}
+
+
+def test_second_ballot_without_revote_is_refused(client, eunpyeong_vote):
+    voter = make_voter(eunpyeong_vote, verified=False)
+    signed_in(client, voter.user)
+    client.post(ballot_url(eunpyeong_vote), {"choice": ["P1"], "action": "cast"})
+    response = client.post(ballot_url(eunpyeong_vote), {"choice": ["P2"], "action": "cast"})
+    assert "already voted" in text(response)
+    assert Ballot.objects.count() == 1
+
+
+def test_revote_from_the_same_browser_replaces_the_ballot(client, guro_vote, voter):
+    signed_in(client, voter.user)
+    url = ballot_url(guro_vote)
+    client.post(url, {"choice": ["P1"], "action": "cast"})
+    page = text(client.get(url))
+    assert "replaces your ballot" in page
+    assert 'name="receipt"' not in page  # the browser remembers the receipt
+    response = client.post(url, {"choice": ["P2", "P3"], "action": "cast"})
+    assert "changed=1" in response["Location"]
+    assert Participation.objects.filter(voter=voter).count() == 1
+    counted = Ballot.objects.get(superseded=False)
+    assert counted.choices == ["P2", "P3"]
+    assert Ballot.objects.filter(superseded=True).count() == 1
+
+
+def test_revote_on_another_device_needs_the_receipt(client, guro_vote, voter):
+    receipt = services.cast_ballot(contest_of(guro_vote), voter, ["P1"])
+    signed_in(client, voter.user)
+    url = ballot_url(guro_vote)
+    assert 'name="receipt"' in text(client.get(url))
+    response = client.post(url, {"choice": ["P2"], "action": "cast"})
+    assert "Enter the receipt" in text(response)
+    assert re.search(r'name="choice" value="P2"[^>]*checked', text(response))
+    response = client.post(url, {"choice": ["P2"], "action": "cast", "receipt": "WRONG-CODE"})
+    assert "does not belong" in text(response)
+    response = client.post(url, {"choice": ["P2"], "action": "cast", "receipt": receipt})
+    assert response.status_code == 302
+    assert Ballot.objects.get(superseded=False).choices == ["P2"]
+
+
+def test_receipt_cookie_is_not_shown_to_another_user(client, guro_vote, voter):
+    signed_in(client, voter.user)
+    cast = client.post(ballot_url(guro_vote), {"choice": ["P1"], "action": "cast"})
+    other = make_voter(guro_vote)
+    signed_in(client, other.user)  # same browser, cookie still there
+    page = text(client.get(cast["Location"]))
+    assert "receipt-code" not in page
+
+
+def test_ballot_after_close_is_refused_with_choices_kept(client, guro_vote, voter):
+    signed_in(client, voter.user)
+    close(guro_vote)
+    response = client.post(ballot_url(guro_vote), {"choice": ["P1"], "action": "cast"})
+    page = text(response)
+    assert "no more ballots" in page
+    assert re.search(r'name="choice" value="P1"[^>]*checked', page)
+    assert not Ballot.objects.exists()
+
+
+def test_unknown_contest_is_404(client, guro_vote, voter):
+    signed_in(client, voter.user)
+    assert client.get(ballot_url(guro_vote, "nope")).status_code == 404
+
+
+# ---------------------------------------------------------------- booth
+
+
+def test_booth_voter_casts_every_ballot_with_one_code(client, eunpyeong_vote, guro):
+    clerk = make_user("clerk-e", Role.DISTRICT_STAFF, eunpyeong_vote.district)
+    [code] = services.generate_codes(eunpyeong_vote, 1, actor=clerk)
+    url = reverse("voting:booth", args=[eunpyeong_vote.pk])
+    assert "Voting code" in text(client.get(url))
+    page = text(client.post(url, {"step": "code", "code": code.lower()}))
+    assert 'name="pb-choice"' in page and 'name="governance-points_P1"' in page
+    data = {"code": code, "pb-choice": ["P1", "P2"], "governance-points_P4": "5"}
+    review = text(client.post(url, {**data, "step": "review"}))
+    assert "Check your ballots" in review
+    done = text(client.post(url, {**data, "step": "cast"}))
+    assert "Thank you for voting" in done
+    assert Ballot.objects.filter(channel="code").count() == 2
+    # The code is used up.
+    again = text(client.post(url, {"step": "code", "code": code}))
+    assert "already been used" in again
+
+
+def test_booth_refuses_unknown_code_and_bad_ballot(client, eunpyeong_vote):
+    clerk = make_user("clerk-e", Role.DISTRICT_STAFF, eunpyeong_vote.district)
+    [code] = services.generate_codes(eunpyeong_vote, 1, actor=clerk)
+    url = reverse("voting:booth", args=[eunpyeong_vote.pk])
+    assert "not known" in text(client.post(url, {"step": "code", "code": "AAAA-BBBB-CCCC"}))
+    page = text(
+        client.post(
+            url, {"step": "review", "code": code, "pb-choice": ["P1", "P2", "P3", "P4"]}
+        )
+    )
+    assert "at most 3" in page
+    assert len(re.findall(r'name="pb-choice" value="P\d"[^>]*checked', page)) == 4
+    empty = text(client.post(url, {"step": "review", "code": code}))
+    assert "at least one ballot" in empty
+    assert not Ballot.objects.exists()
