@@ -24,6 +24,7 @@ from hyeopchi.bodies.rules import VoteCountError
 from hyeopchi.core.api import router as core_router
 from hyeopchi.core.api_support import PublicRead, authentication_message
 from hyeopchi.directory.api import router as directory_router
+from hyeopchi.voting.api import router as voting_router
 
 
 class KoreanJSONRenderer(JSONRenderer):
@@ -54,6 +55,7 @@ V1 = "v1/"
 api.add_router(V1, core_router)
 api.add_router(V1, directory_router)
 api.add_router(V1, bodies_router)
+api.add_router(V1, voting_router)
 
 
 # ---------------------------------------------------------------- errors

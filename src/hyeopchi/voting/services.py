@@ -142,11 +142,19 @@ def policy_of(election: Election) -> VotingPolicy:
 # ---------------------------------------------------------------- set-up
 
 
+def _aware(value: Any) -> Any:
+    """A date-time without a time zone is Seoul time."""
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def _check_window(opens_at, closes_at, errors: dict[str, list[str]]) -> None:
-    for name, value in (("opens_at", opens_at), ("closes_at", closes_at)):
+    dates = (("opens_at", opens_at), ("closes_at", closes_at))
+    for name, value in dates:
         if not isinstance(value, dt.datetime):
             errors.setdefault(name, []).append(_("Enter a date and time."))
-    if not errors and closes_at <= opens_at:
+    if all(isinstance(value, dt.datetime) for _n, value in dates) and closes_at <= opens_at:
         errors.setdefault("closes_at", []).append(_("The vote must close after it opens."))
 
 
@@ -185,6 +193,7 @@ def create_election(
     are for residents of its district, a city-wide vote's for all of Seoul.
     """
     errors: dict[str, list[str]] = {}
+    opens_at, closes_at = _aware(opens_at), _aware(closes_at)
     _check_title(title, errors)
     _check_window(opens_at, closes_at, errors)
     policy = None
@@ -265,6 +274,7 @@ def update_election(election: Election, actor=None, *, now=None, **changes) -> E
         errors[NON_FIELD] = [_("These fields cannot be changed: %(f)s.") % {"f": sorted(unknown)}]
     _raise_if(errors)
     before = _fields(election)
+    changes = {name: _aware(value) for name, value in changes.items()}
     if "title" in changes:
         _check_title(changes["title"], errors)
     if "description" in changes and not isinstance(changes["description"], str):
@@ -683,7 +693,7 @@ def import_roll(
         raise _fail("file", _("The vote has closed."))
     text = _decode(data, "file")
     rows: list[tuple[int, str, str, str]] = []
-    errors: list[str] = []
+    errors: list[tuple[int, str]] = []
     reader = csv.reader(io.StringIO(text))
     try:
         for row in reader:
@@ -691,12 +701,16 @@ def import_roll(
             if not any(cells) or cells[0].startswith("#"):
                 continue
             line = reader.line_num
-            if not rows and not errors and len(cells) >= 3 and not cells[2].isdigit():
+            header = len(cells) >= 3 and not cells[1].isdigit() and not cells[2].isdigit()
+            if not rows and not errors and header:
                 continue  # the column names
             if len(cells) != 3:
                 errors.append(
-                    _("Line %(line)s: expected 3 columns (user, district code, birth year).")
-                    % {"line": line}
+                    (
+                        line,
+                        _("Line %(line)s: expected 3 columns (user, district code, birth year).")
+                        % {"line": line},
+                    )
                 )
                 continue
             rows.append((line, cells[0], cells[1], cells[2]))
@@ -763,14 +777,17 @@ def import_roll(
                 )
         if line_errors:
             errors.append(
-                _("Line %(line)s: %(problems)s.")
-                % {"line": line, "problems": "; ".join(line_errors)}
+                (
+                    line,
+                    _("Line %(line)s: %(problems)s.")
+                    % {"line": line, "problems": "; ".join(line_errors)},
+                )
             )
         else:
             assert district is not None and year is not None
             plan.append((user, district, year))
     if errors:
-        raise _line_errors(errors)
+        raise _line_errors([message for _line, message in sorted(errors)])
 
     created: list[Voter] = []
     updated: list[Voter] = []
@@ -823,6 +840,12 @@ def _projects(contest: Contest) -> dict[str, int]:
         cached = dict(contest.projects.values_list("code", "cost"))
         contest._project_costs = cached
     return cached
+
+
+def ballot_cost(contest: Contest, stored: Any) -> int:
+    """Total cost of the projects on a validated ballot."""
+    costs = _projects(contest)
+    return sum(costs[code] for code in (stored.keys() if isinstance(stored, dict) else stored))
 
 
 def _codes_of(choices: Any, known: Mapping[str, int], errors: list[str]) -> list[str]:
@@ -1078,6 +1101,12 @@ def revote(contest: Contest, voter: Voter | None, receipt: Any, choices: Any, *,
 # ---------------------------------------------------------------- voting codes
 
 
+class GeneratedCodes(list):
+    """The plain codes of a new batch (a list of text), with the batch as ``.batch``."""
+
+    batch: CodeBatch
+
+
 @transaction.atomic
 def generate_codes(
     election: Election,
@@ -1087,7 +1116,7 @@ def generate_codes(
     district: District | None = None,
     actor,
     now=None,
-) -> list[str]:
+) -> GeneratedCodes:
     """Make ``n`` single-use codes for booth voters; returns them once (e.g. to print).
 
     Only their SHA-256 is kept. A district vote's codes are for its district; a
@@ -1137,7 +1166,9 @@ def generate_codes(
         note,
         {"codes": [None, n], "district": [None, district.code if district else None]},
     )
-    return [group(c) for c in sorted(codes)]
+    result = GeneratedCodes(group(c) for c in sorted(codes))
+    result.batch = batch
+    return result
 
 
 def contests_for_code(election: Election, district_id: int | None) -> list[Contest]:
@@ -1156,15 +1187,7 @@ def _used_code() -> ValidationError:
     return _fail("code", _("This voting code has already been used."))
 
 
-def cast_with_code(election: Election, code: Any, ballots: Any, *, now=None) -> list[Contest]:
-    """Cast the ballot paper of a voting code: ``ballots`` maps contest keys to choices.
-
-    The code opens every contest of its district (and the city-wide ones); all are cast
-    in this one request, and the code is then used up. Contests left out are abstentions.
-    Returns the contests voted in.
-    """
-    now = _now(now)
-    _require_open(election, now)
+def _code_row(election: Election, code: Any) -> tuple[str, dict[str, Any]]:
     plain = normalize_code(code)
     if len(plain) != CODE_LENGTH:
         raise _unknown_code()
@@ -1178,6 +1201,26 @@ def cast_with_code(election: Election, code: Any, ballots: Any, *, now=None) -> 
         raise _unknown_code()
     if row["used"]:
         raise _used_code()
+    return code_hash, row
+
+
+def code_paper(election: Election, code: Any, *, now=None) -> list[Contest]:
+    """The contests (ballot paper) an unused voting code opens; does not use it up."""
+    _require_open(election, _now(now))
+    _code_hash, row = _code_row(election, code)
+    return contests_for_code(election, row["district_id"])
+
+
+def cast_with_code(election: Election, code: Any, ballots: Any, *, now=None) -> list[Contest]:
+    """Cast the ballot paper of a voting code: ``ballots`` maps contest keys to choices.
+
+    The code opens every contest of its district (and the city-wide ones); all are cast
+    in this one request, and the code is then used up. Contests left out are abstentions.
+    Returns the contests voted in.
+    """
+    now = _now(now)
+    _require_open(election, now)
+    code_hash, row = _code_row(election, code)
     contests = {c.key: c for c in contests_for_code(election, row["district_id"])}
     if not isinstance(ballots, Mapping) or not ballots:
         raise _fail("ballots", _("Fill in at least one ballot."))
