@@ -8,23 +8,19 @@ import datetime as dt
 import re
 
 import pytest
-from django.test.utils import CaptureQueriesContext
-from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from hyeopchi.core.models import AuditEvent, District, Role
-from hyeopchi.voting import results, services, tasks
+from hyeopchi.core.models import AuditEvent, Role
+from hyeopchi.voting import services
 from hyeopchi.voting.models import (
     Ballot,
     CodeBatch,
-    Contest,
-    CountRun,
     Election,
     PaperBatch,
     Participation,
     Project,
-    RunStatus,
     Voter,
 )
 from tests.conftest import make_user
@@ -131,7 +127,7 @@ def test_resident_reviews_then_casts_and_gets_a_receipt(client, guro_vote, voter
     url = ballot_url(guro_vote)
     form = text(client.get(url))
     assert 'name="choice" value="P1"' in form
-    assert "data-ballot" in form and "data-budget=\"1000000000\"" in form
+    assert "data-ballot" in form and 'data-budget="1000000000"' in form
     review = client.post(url, {"choice": ["P1", "P2"], "action": "review"})
     page = text(review)
     assert "Check your ballot" in page
@@ -289,12 +285,182 @@ def test_booth_refuses_unknown_code_and_bad_ballot(client, eunpyeong_vote):
     url = reverse("voting:booth", args=[eunpyeong_vote.pk])
     assert "not known" in text(client.post(url, {"step": "code", "code": "AAAA-BBBB-CCCC"}))
     page = text(
-        client.post(
-            url, {"step": "review", "code": code, "pb-choice": ["P1", "P2", "P3", "P4"]}
-        )
+        client.post(url, {"step": "review", "code": code, "pb-choice": ["P1", "P2", "P3", "P4"]})
     )
     assert "at most 3" in page
     assert len(re.findall(r'name="pb-choice" value="P\d"[^>]*checked', page)) == 4
     empty = text(client.post(url, {"step": "review", "code": code}))
     assert "at least one ballot" in empty
     assert not Ballot.objects.exists()
+
+
+# ---------------------------------------------------------------- staff pages
+
+
+@pytest.fixture
+def clerk(guro):
+    return make_user("clerk-guro", Role.DISTRICT_STAFF, guro)
+
+
+def future_vote(district, **kw) -> Election:
+    now = timezone.now()
+    return make_vote(district, opens_at=now + 2 * DAY, closes_at=now + 9 * DAY, **kw)
+
+
+def local(value: dt.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_clerk_creates_a_vote_from_a_policy(client, clerk, guro):
+    signed_in(client, clerk)
+    choice = text(client.get(reverse("voting:create")))
+    assert "district-pb" in choice and "choose within the budget" in choice
+    url = reverse("voting:create") + "?policy=district-pb"
+    form = text(client.get(url))
+    assert 'name="budget_pb"' in form
+    now = timezone.now()
+    data = {
+        "policy": "district-pb",
+        "title": "2027 구로구 주민참여예산",
+        "district": guro.pk,
+        "opens_at": local(now + DAY),
+        "closes_at": local(now + 8 * DAY),
+        "budget_pb": "500000000",
+    }
+    response = client.post(url, data)
+    election = Election.objects.get(title="2027 구로구 주민참여예산")
+    assert response["Location"] == reverse("voting:manage", args=[election.pk])
+    assert election.contests.get().budget == 500_000_000
+    assert AuditEvent.objects.filter(model="voting.election", action="created").exists()
+
+
+def test_vote_creation_refuses_bad_input_and_other_districts(client, clerk, guro, eunpyeong):
+    signed_in(client, clerk)
+    url = reverse("voting:create") + "?policy=district-pb"
+    now = timezone.now()
+    bad = {
+        "policy": "district-pb",
+        "title": "",
+        "district": guro.pk,
+        "opens_at": local(now + 8 * DAY),
+        "closes_at": local(now + DAY),
+        "budget_pb": "-5",
+    }
+    response = client.post(url, bad)
+    assert response.status_code == 200 and "errorlist" in text(response)
+    # Eunpyeong is not among the clerk's choices: the form refuses it.
+    other = {
+        **bad,
+        "title": "x",
+        "district": eunpyeong.pk,
+        "budget_pb": "5",
+        "opens_at": local(now + DAY),
+        "closes_at": local(now + 2 * DAY),
+    }
+    response = client.post(url, other)
+    assert response.status_code == 200 and "errorlist" in text(response)
+    # Closing before opening: the service's message, next to the field.
+    response = client.post(
+        url,
+        {
+            **other,
+            "district": guro.pk,
+            "closes_at": local(now + DAY),
+            "opens_at": local(now + 2 * DAY),
+        },
+    )
+    assert "close after it opens" in text(response)
+    assert not Election.objects.exists()
+
+
+def test_clerk_adds_edits_and_removes_projects_before_opening(client, clerk, guro):
+    election = future_vote(guro)
+    contest = contest_of(election)
+    signed_in(client, clerk)
+    url = reverse("voting:project_create", args=[contest.pk])
+    data = {
+        "code": "P9",
+        "title": "마을 쉼터",
+        "cost": "100000000",
+        "area": "구로1동",
+        "description": "쉼터",
+    }
+    assert client.post(url, data).status_code == 302
+    project = Project.objects.get(code="P9")
+    response = client.post(url, {**data, "title": "중복"})
+    assert "already has a project P9" in text(response)
+    response = client.post(url, {**data, "code": "P10", "cost": str(10**10)})
+    assert "more than the ballot" in text(response)
+    edit = reverse("voting:project_edit", args=[project.pk])
+    client.post(edit, {**data, "title": "마을 쉼터 (수정)"})
+    project.refresh_from_db()
+    assert project.title == "마을 쉼터 (수정)"
+    client.post(edit, {"remove": "1"})
+    assert not Project.objects.filter(code="P9").exists()
+
+
+def test_projects_cannot_change_after_opening(client, clerk, guro_vote):
+    signed_in(client, clerk)
+    project = Project.objects.filter(contest__election=guro_vote).first()
+    response = client.post(
+        reverse("voting:project_edit", args=[project.pk]),
+        {
+            "code": project.code,
+            "title": "바뀐 제목",
+            "cost": project.cost,
+            "area": "",
+            "description": "",
+        },
+    )
+    assert "can no longer change" in text(response)
+    project.refresh_from_db()
+    assert project.title != "바뀐 제목"
+
+
+def test_roll_confirm_and_import(client, clerk, guro_vote, guro):
+    pending = make_voter(guro_vote, verified=False)
+    signed_in(client, clerk)
+    url = reverse("voting:roll", args=[guro_vote.pk])
+    page = text(client.get(url))
+    assert pending.user.get_username() in page
+    client.post(url, {"form": "confirm", "voter": pending.pk})
+    pending.refresh_from_db()
+    assert pending.verified
+    make_user("imported")
+    csv_file = SimpleUploadedFile("roll.csv", f"imported,{guro.code},1977\n".encode())
+    response = client.post(url, {"form": "import", "file": csv_file})
+    assert response.status_code == 302
+    assert Voter.objects.get(user__username="imported").verified
+    bad = SimpleUploadedFile("roll.csv", b"nobody,00000,abcd\n")
+    response = client.post(url, {"form": "import", "file": bad})
+    assert "Line 1" in text(response)
+
+
+def test_codes_are_shown_once_and_stored_hashed(client, clerk, guro_vote):
+    signed_in(client, clerk)
+    url = reverse("voting:codes", args=[guro_vote.pk])
+    response = client.post(url, {"n": "5", "note": "구로1동 주민센터"})
+    page = text(response)
+    shown = re.findall(r"<li>([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})</li>", page)
+    assert len(shown) == 5
+    assert "no-store" in response["Cache-Control"]
+    assert CodeBatch.objects.get().size == 5
+    stored = set(guro_vote.code_batches.get().codes.values_list("code_hash", flat=True))
+    assert {services.sha256(services.normalize_code(c)) for c in shown} == stored
+    assert not any(c in text(client.get(url)) for c in shown)
+    assert "errorlist" in text(client.post(url, {"n": "0"}))
+
+
+def test_paper_import_through_the_page(client, clerk, pb):
+    signed_in(client, clerk)
+    url = reverse("voting:paper", args=[pb.pk])
+    upload = SimpleUploadedFile("paper.csv", b"P1;P2\nP3\n")
+    assert client.post(url, {"file": upload, "note": "1"}).status_code == 302
+    assert PaperBatch.objects.get().count == 2
+    assert Ballot.objects.filter(channel="paper").count() == 2
+    again = SimpleUploadedFile("paper.csv", b"P1;P2\nP3\n")
+    assert "already imported" in text(client.post(url, {"file": again}))
+    over = SimpleUploadedFile("paper2.csv", b"P1;P2;P4\nP9\n")
+    page = text(client.post(url, {"file": over}))
+    assert "Line 1" in page and "Line 2" in page
+    assert Ballot.objects.count() == 2

@@ -8,7 +8,6 @@ design, keeping what the voter entered so that a refused ballot comes back as it
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -347,5 +346,13 @@ def parse_ballot(contest: Contest, projects: list[Project], data, prefix: str = 
     return entry
 
 
-def now_local() -> dt.datetime:
-    return timezone.localtime()
+def entry_from_choices(contest: Contest, projects: list[Project], choices: Any) -> BallotEntry:
+    """A stored ballot's choices as the form shows them (to change a ballot)."""
+    entry = BallotEntry(contest=contest, projects=projects, choices=choices)
+    if contest.design == Design.CUMULATIVE and isinstance(choices, dict):
+        entry.points = {str(c): str(v) for c, v in choices.items()}
+    elif contest.design == Design.RANKING and isinstance(choices, list):
+        entry.ranks = {str(c): str(i + 1) for i, c in enumerate(choices)}
+    elif isinstance(choices, list):
+        entry.chosen = {str(c) for c in choices}
+    return entry

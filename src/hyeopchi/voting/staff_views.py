@@ -30,9 +30,11 @@ from .models import (
     Completion,
     Contest,
     CountRun,
+    Design,
     Election,
     PaperBatch,
     Project,
+    Rule,
     RunStatus,
     Voter,
 )
@@ -88,7 +90,24 @@ def election_create(request):
     key = request.GET.get("policy") or request.POST.get("policy")
     policy = next((p for p in all_policies if p.key == key), None)
     if policy is None:
-        return render(request, "voting/policy_choice.html", {"policies": all_policies})
+        choices = [
+            {
+                "policy": p,
+                "contests": [
+                    {
+                        "name": c.name,
+                        "design": Design(c.design).label,
+                        "rule": Rule(c.rule).label,
+                        "completion": Completion(c.completion).label
+                        if c.completion != Completion.NONE
+                        else "",
+                    }
+                    for c in p.contests
+                ],
+            }
+            for p in all_policies
+        ]
+        return render(request, "voting/policy_choice.html", {"choices": choices})
     districts = District.objects.order_by("name_ko")
     if not city_wide:
         districts = districts.filter(pk__in=actor.districts)

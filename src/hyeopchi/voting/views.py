@@ -32,7 +32,14 @@ from hyeopchi.core.models import District
 from hyeopchi.core.permissions import Action, user_can
 
 from . import results, services
-from .forms import BoothCodeForm, ReceiptForm, RegisterForm, apply_errors, parse_ballot
+from .forms import (
+    BoothCodeForm,
+    ReceiptForm,
+    RegisterForm,
+    apply_errors,
+    entry_from_choices,
+    parse_ballot,
+)
 from .models import Ballot, Contest, Design, Election, Project, VotingCode
 
 RECEIPT_COOKIE = "hyeopchi_receipts"
@@ -340,6 +347,8 @@ def ballot(request, pk: int, key: str):
     errors: list[str] = list(entry.errors)
     receipt_error = ""
 
+    if action == "show" and voter is not None:
+        entry = _current_ballot(request, contest, projects) or entry
     if action == "show" or action == "edit":
         reasons = services.eligibility(election, voter) if voter is not None else []
         return render(
@@ -374,6 +383,22 @@ def ballot(request, pk: int, key: str):
         _ballot_context(request, contest, entry, voter, errors=errors, receipt_error=receipt_error),
         status=200,
     )
+
+
+def _current_ballot(request, contest: Contest, projects: list[Project]):
+    """The voter's counted ballot, found with the receipt this browser keeps, to change it."""
+    kept = receipts_of(request).get(str(contest.pk))
+    plain = services.normalize_code(kept) if kept else ""
+    if not plain:
+        return None
+    ballot = (
+        Ballot.objects.filter(
+            contest=contest, receipt_hash=services.sha256(plain), superseded=False
+        )
+        .only("choices")
+        .first()
+    )
+    return entry_from_choices(contest, projects, ballot.choices) if ballot else None
 
 
 def _check_ready(contest: Contest, voter) -> None:
