@@ -17,6 +17,7 @@ from hyeopchi.voting import services
 from hyeopchi.voting.models import (
     Ballot,
     CodeBatch,
+    CountRun,
     Election,
     PaperBatch,
     Participation,
@@ -464,3 +465,104 @@ def test_paper_import_through_the_page(client, clerk, pb):
     page = text(client.post(url, {"file": over}))
     assert "Line 1" in page and "Line 2" in page
     assert Ballot.objects.count() == 2
+
+
+# ---------------------------------------------------------------- permissions
+
+
+STAFF_PAGES = [
+    ("voting:manage", "election", "get"),
+    ("voting:edit", "election", "get"),
+    ("voting:roll", "election", "get"),
+    ("voting:codes", "election", "get"),
+    ("voting:contest_edit", "contest", "get"),
+    ("voting:project_create", "contest", "get"),
+    ("voting:paper", "contest", "get"),
+    ("voting:count", "contest", "get"),
+    ("voting:project_edit", "project", "get"),
+    ("voting:run", "run", "get"),
+    ("voting:run_progress", "run", "get"),
+    ("voting:run_publish", "run", "post"),
+    ("voting:codes", "election", "post"),
+]
+
+
+def staff_world(district) -> dict:
+    election = make_vote(district, title=f"{district} 투표" if district else "서울시 투표")
+    contest = contest_of(election)
+    return {
+        "election": election,
+        "contest": contest,
+        "project": contest.projects.first(),
+        "run": CountRun.objects.create(contest=contest, rule="greedy"),
+    }
+
+
+@pytest.mark.parametrize(("name", "target", "method"), STAFF_PAGES)
+def test_staff_permission_matrix(client, name, target, method, guro, eunpyeong):
+    guro_world = staff_world(guro)
+    city_world = make_vote(None, "seoul-citizen-pb", title="서울시 투표")
+    city_world = {
+        "election": city_world,
+        "contest": contest_of(city_world, "city"),
+        "project": contest_of(city_world, "city").projects.first(),
+        "run": CountRun.objects.create(contest=contest_of(city_world, "city"), rule="mes_cost"),
+    }
+    users = {
+        "resident": make_user("resident"),
+        "clerk_guro": make_user("clerk-guro", Role.DISTRICT_STAFF, guro),
+        "clerk_eunpyeong": make_user("clerk-eunpyeong", Role.DISTRICT_STAFF, eunpyeong),
+        "city": make_user("city", Role.CITY_OFFICER),
+    }
+    expected = {
+        # who: (Guro's vote, the city-wide vote)
+        None: ("login", "login"),
+        "resident": (403, 403),
+        "clerk_eunpyeong": (403, 403),
+        "clerk_guro": ("ok", 403),
+        "city": ("ok", "ok"),
+    }
+    events = AuditEvent.objects.count()
+    for who, outcomes in expected.items():
+        client.logout()
+        if who:
+            client.force_login(users[who])
+        for world, outcome in zip((guro_world, city_world), outcomes, strict=True):
+            url = reverse(name, args=[world[target].pk])
+            response = client.post(url, {}) if method == "post" else client.get(url)
+            if outcome == "login":
+                assert response.status_code == 302, (who, url)
+                assert response["Location"].startswith(reverse("login")), (who, url)
+            elif outcome == 403:
+                assert response.status_code == 403, (who, url)
+            else:
+                assert response.status_code in (200, 302), (who, url, response.status_code)
+    # Refused requests and empty forms changed nothing.
+    assert AuditEvent.objects.count() == events
+
+
+def test_public_pages_show_no_staff_links_and_no_personal_data(client, guro_vote):
+    voter = make_voter(guro_vote)
+    page = text(client.get(reverse("voting:election", args=[guro_vote.pk])))
+    assert reverse("voting:manage", args=[guro_vote.pk]) not in page
+    assert voter.user.get_username() not in page
+    signed_in(client, make_user("clerk-guro", Role.DISTRICT_STAFF, guro_vote.district))
+    page = text(client.get(reverse("voting:election", args=[guro_vote.pk])))
+    assert reverse("voting:manage", args=[guro_vote.pk]) in page
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def test_list_page_queries_do_not_grow_with_votes(client, guro, django_assert_max_num_queries):
+    for i in range(8):
+        make_vote(guro, title=f"투표 {i}")
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("voting:list")).status_code == 200
+
+
+def test_vote_page_queries_do_not_grow_with_projects(client, guro, django_assert_max_num_queries):
+    projects = {"pb": [(f"P{i:02d}", 10_000_000 + i) for i in range(30)]}
+    election = make_vote(guro, projects=projects)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("voting:election", args=[election.pk])).status_code == 200
