@@ -622,3 +622,16 @@ def test_random_query_strings_never_cause_a_server_error(guro_vote, pb):
     assert api.get("/voting/elections", {"city_wide": "true"}).json()["count"] == 0
     assert api.get(f"/voting/contests/{pb.pk}/results", {"x": "1"}).status_code == 404
     assert dt.date.today()  # keep dt used
+
+
+def test_ballot_intake_costs_a_handful_of_queries(guro_vote, pb, django_assert_max_num_queries):
+    """Token check (2), the voter with the vote (1), the ballot with its roll entry in one
+    statement (1, plus a savepoint here because the test runs in a transaction)."""
+    first, second = make_voter(guro_vote), make_voter(guro_vote)
+    _t, first_secret = create_token(first.user, "phone")
+    _t, second_secret = create_token(second.user, "phone")
+    path = f"/voting/contests/{pb.pk}/ballots"
+    assert api_as(token=first_secret).post(path, {"choices": ["P1"]}).status_code == 201
+    with django_assert_max_num_queries(6):
+        assert api_as(token=second_secret).post(path, {"choices": ["P2"]}).status_code == 201
+    assert Ballot.objects.count() == 2

@@ -648,10 +648,6 @@ def register(request, election_id: int, payload: RegisterIn):
     return _voter_status(election, user)
 
 
-def _open_contest(contest_id: int) -> Contest:
-    return get_object_or_404(Contest.objects.select_related("election", "district"), pk=contest_id)
-
-
 @router.post(
     "/voting/contests/{contest_id}/ballots",
     response={201: ReceiptOut, **WRITE_ERRORS},
@@ -661,8 +657,7 @@ def cast(request, contest_id: int, payload: BallotIn):
     """Cast your ballot. The answer holds your receipt, shown only this once: with it you
     can change your ballot until the vote closes, where the policy allows."""
     user = _signed_in(request)
-    contest = _open_contest(contest_id)
-    voter = services.voter_for(contest.election, user)
+    contest, voter = services.intake(contest_id, user)
     receipt = services.cast_ballot(contest, voter, payload.choices)
     return Status(
         201,
@@ -682,8 +677,7 @@ def cast(request, contest_id: int, payload: BallotIn):
 def change_ballot(request, contest_id: int, payload: RevoteIn):
     """Replace your ballot, proven by your receipt (which stays valid)."""
     user = _signed_in(request)
-    contest = _open_contest(contest_id)
-    voter = services.voter_for(contest.election, user)
+    contest, voter = services.intake(contest_id, user)
     receipt = services.revote(contest, voter, payload.receipt, payload.choices)
     return {
         "contest_id": contest.pk,

@@ -36,12 +36,16 @@ Decisions documented here:
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import secrets
+import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -49,9 +53,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -562,7 +567,64 @@ def eligibility(
 def voter_for(election: Election, user) -> Voter | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return Voter.objects.filter(election=election, user=user).select_related("district").first()
+    return _one(Voter.objects.filter(election=election, user=user).select_related("district"))
+
+
+def _one(qs):
+    """The first row of an unordered queryset, or None (LIMIT 1, no ORDER BY)."""
+    return next(iter(qs[:1]), None)
+
+
+# Contests (with their project costs) of open votes, per process: once a vote is open its
+# contests and projects cannot change (the set-up services refuse), so ballot intake need
+# not read them for every ballot. Kept for INTAKE_CACHE_SECONDS at most, and cleared on
+# any save of a contest, project or vote in this process.
+INTAKE_CACHE_SECONDS = 30.0
+_intake_cache: dict[int, tuple[float, Contest]] = {}
+
+
+def _clear_intake_cache(**kwargs) -> None:
+    _intake_cache.clear()
+
+
+for _model in (Election, Contest, Project):
+    post_save.connect(_clear_intake_cache, sender=_model, dispatch_uid=f"intake-{_model.__name__}")
+    post_delete.connect(
+        _clear_intake_cache, sender=_model, dispatch_uid=f"intake-del-{_model.__name__}"
+    )
+
+
+def intake(contest_id: int, user) -> tuple[Contest, Voter | None]:
+    """A contest (with its vote and project costs) and ``user``'s roll entry, to cast a
+    ballot: two queries at most, one while the contest is cached. The vote itself (its
+    closing time may move) is always read afresh. Contest.DoesNotExist if there is none.
+    """
+    hit = _intake_cache.get(contest_id)
+    authenticated = user is not None and getattr(user, "is_authenticated", False)
+    if hit is not None and hit[0] > time.monotonic():
+        contest = copy.copy(hit[1])
+        voter = (
+            _one(
+                Voter.objects.filter(election_id=contest.election_id, user=user).select_related(
+                    "election"
+                )
+            )
+            if authenticated
+            else None
+        )
+        contest.election = (
+            voter.election if voter is not None else Election.objects.get(pk=contest.election_id)
+        )
+        return contest, voter
+    contest = Contest.objects.select_related("election").get(pk=contest_id)
+    _projects(contest)
+    if contest.election.is_open():
+        _intake_cache[contest_id] = (time.monotonic() + INTAKE_CACHE_SECONDS, contest)
+        contest = copy.copy(contest)
+    voter = voter_for(contest.election, user)
+    if voter is not None:
+        voter.election = contest.election
+    return contest, voter
 
 
 def _check_birth_year(value: Any, errors: dict[str, list[str]], field_name="birth_year") -> None:
@@ -1043,28 +1105,66 @@ def cast_ballot(contest: Contest, voter: Voter | None, choices: Any, *, now=None
     voter = _check_voter(contest, voter, now, policy)
     stored = validate_ballot(contest, choices)
     receipt = _new_receipt(contest, voter)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Participation.objects.create(
-                    voter=voter, contest=contest, voted_on=timezone.localdate(now)
-                )
-        except IntegrityError:
-            if policy.revote_allowed:
-                message = _(
-                    "You have already voted in this ballot. To change your ballot, use the "
-                    "receipt you were given."
-                )
-            else:
-                message = _("You have already voted in this ballot.")
-            raise _fail(NON_FIELD, message) from None
-        Ballot.objects.create(
-            contest=contest,
-            choices=stored,
-            channel=Channel.ONLINE,
-            receipt_hash=sha256(receipt),
-        )
+    try:
+        _insert_ballot(voter, contest, timezone.localdate(now), stored, sha256(receipt))
+    except IntegrityError as exc:
+        if _constraint(exc) not in ("", "one_ballot_per_voter"):
+            raise
+        if policy.revote_allowed:
+            message = _(
+                "You have already voted in this ballot. To change your ballot, use the "
+                "receipt you were given."
+            )
+        else:
+            message = _("You have already voted in this ballot.")
+        raise _fail(NON_FIELD, message) from None
     return group(receipt)
+
+
+def _constraint(exc: IntegrityError) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def _insert_ballot(voter: Voter, contest: Contest, day: dt.date, stored, receipt_hash: str):
+    """The roll entry and the ballot, both or neither.
+
+    On PostgreSQL one statement does both (a data-modifying CTE), so that intake costs a
+    single round trip and no explicit transaction; the unique roll entry makes a second
+    ballot of the same voter fail as a whole. Inside a caller's transaction it runs in a
+    savepoint, so that a refusal leaves that transaction usable.
+    """
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            Participation.objects.create(voter=voter, contest=contest, voted_on=day)
+            Ballot.objects.create(
+                contest=contest, choices=stored, channel=Channel.ONLINE, receipt_hash=receipt_hash
+            )
+        return
+    q = connection.ops.quote_name
+    sql = (
+        f"WITH roll AS (INSERT INTO {q(Participation._meta.db_table)} "
+        "(voter_id, contest_id, voted_on) VALUES (%s, %s, %s) RETURNING 1) "
+        f"INSERT INTO {q(Ballot._meta.db_table)} "
+        "(id, contest_id, choices, channel, receipt_hash, superseded, paper_batch_id) "
+        "SELECT %s, %s, %s::jsonb, %s, %s, false, NULL FROM roll"
+    )
+    params = [
+        voter.pk,
+        contest.pk,
+        day,
+        uuid.uuid4(),
+        contest.pk,
+        json.dumps(stored, ensure_ascii=False),
+        Channel.ONLINE.value,
+        receipt_hash,
+    ]
+    if connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def revote(contest: Contest, voter: Voter | None, receipt: Any, choices: Any, *, now=None) -> str:
