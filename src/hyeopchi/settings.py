@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "hyeopchi.core",
     "hyeopchi.directory",
     "hyeopchi.bodies",
+    "hyeopchi.participation",
     "hyeopchi.voting",
 ]
 
