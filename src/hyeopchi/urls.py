@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("hyeopchi.bodies.urls")),
     path("", include("hyeopchi.bodies.feed_urls")),
     path("", include("hyeopchi.voting.urls")),
+    path("", include("hyeopchi.participation.urls_proposals")),
     path("", include("hyeopchi.participation.urls_forums")),
     path("", include("hyeopchi.participation.urls_agendas")),
 ]

@@ -39,11 +39,21 @@ class ProposalPolicy(_Strict):
     name: str
     name_en: str
     scope: Literal["district", "city"]
+    # District policies: the 5-digit codes of the districts whose proposals it governs
+    # (the district → policy mapping); a city policy governs city-wide proposals.
+    districts: list[str] = Field(default_factory=list)
+    # Who may propose and support: "declared" residents (self-declared, as in the demo)
+    # or only "verified" ones (staff confirmation, resident-roll import, later phone/ID).
+    residency: Literal["declared", "verified"] = "declared"
     categories: list[str] = Field(min_length=1)
     versions: list[ProposalVersion] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _ascending(self) -> ProposalPolicy:
+        if self.scope == "city" and self.districts:
+            raise ValueError("a city policy governs city-wide proposals; list no districts")
+        if any(not (code.isdigit() and len(code) == 5) for code in self.districts):
+            raise ValueError("districts are 5-digit district codes such as '11530'")
         dates = [v.effective_from for v in self.versions]
         if dates != sorted(set(dates)):
             raise ValueError("versions must have distinct effective_from dates in ascending order")

@@ -1,0 +1,5 @@
+"""API of citizen proposals: /api/v1/proposals…"""
+
+from ninja import Router
+
+router = Router()
