@@ -481,6 +481,12 @@ class PriorityRound(models.Model):
     online_opens_at = models.DateTimeField(_("online vote opens"), null=True, blank=True)
     online_closes_at = models.DateTimeField(_("online vote closes"), null=True, blank=True)
     agendas = models.ManyToManyField(Agenda, related_name="priority_rounds")
+    selected_count = models.PositiveSmallIntegerField(
+        _("agendas to select"),
+        null=True,
+        blank=True,
+        help_text=_("The top N of the ranking are selected; the others are deferred."),
+    )
     published_at = models.DateTimeField(null=True, blank=True)
     result = models.JSONField(default=dict, blank=True)
 
