@@ -87,6 +87,8 @@ class PriorityPolicy(_Strict):
     separate_ballots: bool = False  # participatory-budget and governance items apart (은평)
     tie_break: Literal["online_votes", "panel_score", "earliest_agenda"] = "earliest_agenda"
     tie_break_note: str = ""
+    # Who may vote online: residents of the district as "declared", or only "verified" ones.
+    residency: Literal["declared", "verified"] = "declared"
 
     @model_validator(mode="after")
     def _something_decides(self) -> PriorityPolicy:
