@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hyeopchi.core.models import AuditEvent, Role
-from hyeopchi.voting import services
+from hyeopchi.voting import results, services
 from hyeopchi.voting.models import (
     Ballot,
     CodeBatch,
@@ -22,6 +22,7 @@ from hyeopchi.voting.models import (
     PaperBatch,
     Participation,
     Project,
+    RunStatus,
     Voter,
 )
 from tests.conftest import make_user
@@ -566,3 +567,45 @@ def test_vote_page_queries_do_not_grow_with_projects(client, guro, django_assert
     election = make_vote(guro, projects=projects)
     with django_assert_max_num_queries(8):
         assert client.get(reverse("voting:election", args=[election.pk])).status_code == 200
+
+
+def fake_published(election: Election, winners=("P1", "P2")) -> CountRun:
+    """A finished, published count with a stored result (the counting engine is tested
+    on its own; the pages only read the stored result)."""
+    contest = contest_of(election)
+    close(election)
+    costs = dict(contest.projects.values_list("code", "cost"))
+    result = {
+        "budget": contest.budget,
+        "voters": 3,
+        "winners": [{"code": c, "cost": costs[c], "votes": 2} for c in winners],
+        "spent": sum(costs[c] for c in winners),
+        "votes": {c: (2 if c in winners else 1) for c in costs},
+        "fairness": {"voters": 3, "voters_with_nothing": 1},
+    }
+    run = CountRun.objects.create(
+        contest=contest, rule="greedy", status=RunStatus.DONE, result=result, ballots_counted=3
+    )
+    results.publish(contest, run, make_user(f"publisher{run.pk}", Role.CITY_OFFICER))
+    return run
+
+
+def test_results_are_public_only_once_published(client, guro_vote):
+    url = reverse("voting:results", args=[guro_vote.pk])
+    assert client.get(url).status_code == 404
+    pb = reverse("voting:pabulib", args=[guro_vote.pk, "pb"])
+    assert client.get(pb).status_code == 404
+    fake_published(guro_vote)
+    page = text(client.get(url))
+    assert "Funded projects" in page and "사업 P1" in page
+    assert "<svg" in page and 'role="img"' in page  # chart, with the table as text
+    assert "Most votes first" in page
+    assert "Voters with none of their projects funded" in page
+
+
+def test_results_page_queries_do_not_grow(client, guro, django_assert_max_num_queries):
+    projects = {"pb": [(f"P{i:02d}", 10_000_000 + i) for i in range(30)]}
+    election = make_vote(guro, projects=projects)
+    fake_published(election, winners=("P01", "P07"))
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("voting:results", args=[election.pk])).status_code == 200

@@ -229,16 +229,16 @@ def _votes_text(design: str, votes: Any) -> str:
     return ngettext("%(n)s vote", "%(n)s votes", int(votes)) % {"n": votes}
 
 
-CHART_WIDTH = 640
+CHART_WIDTH = 360
 BAR_HEIGHT = 16
 ROW_HEIGHT = 44
-LABEL_CHARS = 34
+LABEL_CHARS = 24
 
 
 def chart(design: str, rows: list[dict]) -> dict[str, Any]:
     """Horizontal bars for an inline SVG: a label line above each bar, the number after it."""
     top = max((r["votes"] for r in rows), default=0) or 1
-    usable = CHART_WIDTH - 90
+    usable = CHART_WIDTH - 50
     bars = []
     for i, row in enumerate(rows):
         y = i * ROW_HEIGHT

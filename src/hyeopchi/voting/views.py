@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from hyeopchi.core.models import District
-from hyeopchi.core.permissions import Action, user_can
+from hyeopchi.core.permissions import Action, actor_for, user_can
 
 from . import results, services
 from .forms import (
@@ -126,7 +127,7 @@ def keep_receipt(request, response, contest: Contest, receipt: str) -> None:
 
 def _messages_of(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
-        return [m for messages in exc.message_dict.values() for m in messages]
+        return [m for found in exc.message_dict.values() for m in found]
     return list(exc.messages)
 
 
@@ -204,8 +205,6 @@ def election_list(request):
 
 
 def _can_create(user) -> bool:
-    from hyeopchi.core.permissions import actor_for
-
     return actor_for(user).is_staff_anywhere
 
 
@@ -281,8 +280,6 @@ def register(request, pk: int):
         except ValidationError as exc:
             apply_errors(form, _renamed(exc, {"district_id": "district"}))
         else:
-            from django.contrib import messages
-
             reasons = services.eligibility(election, voter)
             if reasons:
                 messages.warning(
@@ -364,9 +361,9 @@ def ballot(request, pk: int, key: str):
             _check_ready(contest, voter)
             services.validate_ballot(contest, entry.choices)
         except ValidationError as exc:
-            messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            receipt_error = " ".join(messages.pop("receipt", []))
-            errors.extend(m for ms in messages.values() for m in ms)
+            problems = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            receipt_error = " ".join(problems.pop("receipt", []))
+            errors.extend(m for ms in problems.values() for m in ms)
             if receipt_error:
                 errors.append(receipt_error)
         else:
@@ -532,12 +529,12 @@ def booth(request, pk: int):
                         e.errors.extend(exc.message_dict.get("choices", exc.messages))
         except ValidationError as exc:
             by_key = {e.contest.key: e for e in entries}
-            for name, messages in exc.message_dict.items():
+            for name, problems in exc.message_dict.items():
                 target = by_key.get(name.removeprefix("ballots."))
                 if target is not None:
-                    target.errors.extend(messages)
+                    target.errors.extend(problems)
                 else:
-                    context["errors"].extend(messages)
+                    context["errors"].extend(problems)
         if not any(e.errors for e in entries) and not context["errors"]:
             context["filled"] = [e for e in entries if not e.empty]
             return render(request, "voting/booth_review.html", context)
