@@ -635,3 +635,70 @@ def test_ballot_intake_costs_a_handful_of_queries(guro_vote, pb, django_assert_m
     with django_assert_max_num_queries(6):
         assert api_as(token=second_secret).post(path, {"choices": ["P2"]}).status_code == 201
     assert Ballot.objects.count() == 2
+
+
+# ---------------------------------------------------------------- ballot passes
+
+
+def test_a_ballot_pass_casts_without_a_session(guro_vote, pb, guro):
+    voter = make_voter(guro_vote)
+    response = api_as(voter.user).post(f"/voting/elections/{guro_vote.pk}/pass")
+    assert response.status_code == 200, response.json()
+    ballot_pass = response.json()["ballot_pass"]
+    device = api_as()
+    device.headers["HTTP_X_BALLOT_PASS"] = ballot_pass
+    cast = device.post(f"/voting/contests/{pb.pk}/ballots", {"choices": ["P1"]})
+    assert cast.status_code == 201, cast.json()
+    again = en(device).post(f"/voting/contests/{pb.pk}/ballots", {"choices": ["P2"]})
+    assert again.status_code == 422 and "already voted" in again.json()["errors"]["__all__"][0]
+    changed = device.post(
+        f"/voting/contests/{pb.pk}/revote", {"receipt": cast.json()["receipt"], "choices": ["P2"]}
+    )
+    assert changed.status_code == 200
+    assert Participation.objects.get().voter == voter
+    assert [b.choices for b in Ballot.objects.filter(superseded=False)] == [["P2"]]
+
+
+def test_bad_ballot_passes(guro_vote, pb, guro):
+    from django.core import signing
+
+    voter = make_voter(guro_vote)
+    good, _expires = services.ballot_pass(voter)
+    expired = signing.dumps(
+        {"v": voter.pk, "e": guro_vote.pk, "x": int(timezone.now().timestamp()) - 1},
+        salt=services.PASS_SALT,
+    )
+    forged = signing.dumps({"v": voter.pk, "e": guro_vote.pk, "x": 2**40}, salt="other")
+    for text in [good[:-2] + "xx", expired, forged, "", "x" * 400]:
+        device = api_as()
+        device.headers["HTTP_X_BALLOT_PASS"] = text
+        assert (
+            device.post(f"/voting/contests/{pb.pk}/ballots", {"choices": ["P1"]}).status_code == 401
+        )
+    other_vote = make_vote(guro, title="다른 투표")
+    device = en(api_as())
+    device.headers["HTTP_X_BALLOT_PASS"] = good
+    other = device.post(
+        f"/voting/contests/{contest_of(other_vote).pk}/ballots", {"choices": ["P1"]}
+    )
+    assert other.status_code == 422 and "register first" in other.json()["errors"]["__all__"][0]
+    voter.user.is_active = False
+    voter.user.save()
+    inactive = device.post(f"/voting/contests/{pb.pk}/ballots", {"choices": ["P1"]})
+    assert inactive.status_code == 422
+    assert not Ballot.objects.exists()
+    stranger = en(api_as(make_user("stranger"))).post(f"/voting/elections/{guro_vote.pk}/pass")
+    assert (
+        stranger.status_code == 422 and "register first" in stranger.json()["errors"]["__all__"][0]
+    )
+    assert api_as().post(f"/voting/elections/{guro_vote.pk}/pass").status_code == 401
+
+
+def test_intake_with_a_pass_costs_two_queries(guro_vote, pb, django_assert_max_num_queries):
+    first, second = make_voter(guro_vote), make_voter(guro_vote)
+    path = f"/voting/contests/{pb.pk}/ballots"
+    for voter, limit in ((first, 6), (second, 4)):  # second: the contest is cached
+        device = api_as()
+        device.headers["HTTP_X_BALLOT_PASS"] = services.ballot_pass(voter)[0]
+        with django_assert_max_num_queries(limit):  # voter, ballot (+ savepoint pair in tests)
+            assert device.post(path, {"choices": ["P1"]}).status_code == 201

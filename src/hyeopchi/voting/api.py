@@ -27,6 +27,7 @@ from ninja import Field, File, Form, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
+from ninja.security import APIKeyHeader
 
 from hyeopchi.core.api_support import (
     READ_ERRORS,
@@ -648,16 +649,65 @@ def register(request, election_id: int, payload: RegisterIn):
     return _voter_status(election, user)
 
 
+class BallotPassAuth(APIKeyHeader):
+    """``X-Ballot-Pass: <pass>``: a voter's signed ballot pass (POST …/pass)."""
+
+    param_name = "X-Ballot-Pass"
+
+    def authenticate(self, request, key: str | None) -> Any:
+        return services.read_ballot_pass(key) if key else None
+
+
+BALLOT_AUTH = [BallotPassAuth(), *WRITE_AUTH]
+
+
+def _ballot_intake(request, contest_id: int):
+    if isinstance(request.auth, services.BallotPass):
+        return services.intake(contest_id, ballot_pass=request.auth)
+    return services.intake(contest_id, _signed_in(request))
+
+
+class PassOut(Schema):
+    election_id: int
+    ballot_pass: str = Field(description="Send it as the X-Ballot-Pass header to cast ballots.")
+    expires_at: dt.datetime
+
+
+@router.post(
+    "/voting/elections/{election_id}/pass",
+    response={200: PassOut, **WRITE_ERRORS},
+    auth=WRITE_AUTH,
+)
+def get_ballot_pass(request, election_id: int):
+    """A signed ballot pass for your device, valid until the vote closes: send it as the
+    ``X-Ballot-Pass`` header when casting or changing your ballots in this vote (no
+    session or token needed). Only for voters on the roll."""
+    user = _signed_in(request)
+    election = get_object_or_404(_elections(), pk=election_id)
+    voter = services.voter_for(election, user)
+    if voter is None:
+        raise ValidationError(
+            {"__all__": [_("You are not on the voter roll of this vote; register first.")]}
+        )
+    voter.election = election
+    text, expires = services.ballot_pass(voter)
+    return {
+        "election_id": election.pk,
+        "ballot_pass": text,
+        "expires_at": timezone.localtime(expires),
+    }
+
+
 @router.post(
     "/voting/contests/{contest_id}/ballots",
     response={201: ReceiptOut, **WRITE_ERRORS},
-    auth=WRITE_AUTH,
+    auth=BALLOT_AUTH,
 )
 def cast(request, contest_id: int, payload: BallotIn):
-    """Cast your ballot. The answer holds your receipt, shown only this once: with it you
-    can change your ballot until the vote closes, where the policy allows."""
-    user = _signed_in(request)
-    contest, voter = services.intake(contest_id, user)
+    """Cast your ballot (signed in, or with your ballot pass). The answer holds your
+    receipt, shown only this once: with it you can change your ballot until the vote
+    closes, where the policy allows."""
+    contest, voter = _ballot_intake(request, contest_id)
     receipt = services.cast_ballot(contest, voter, payload.choices)
     return Status(
         201,
@@ -672,12 +722,11 @@ def cast(request, contest_id: int, payload: BallotIn):
 @router.post(
     "/voting/contests/{contest_id}/revote",
     response={200: ReceiptOut, **WRITE_ERRORS},
-    auth=WRITE_AUTH,
+    auth=BALLOT_AUTH,
 )
 def change_ballot(request, contest_id: int, payload: RevoteIn):
     """Replace your ballot, proven by your receipt (which stays valid)."""
-    user = _signed_in(request)
-    contest, voter = services.intake(contest_id, user)
+    contest, voter = _ballot_intake(request, contest_id)
     receipt = services.revote(contest, voter, payload.receipt, payload.choices)
     return {
         "contest_id": contest.pk,
