@@ -6,19 +6,18 @@ district and go through :mod:`hyeopchi.bodies.services`, which validates and aud
 """
 
 import datetime as dt
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Status
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hyeopchi.core import audit
 from hyeopchi.core.api_support import (
     READ_ERRORS,
     WRITE_AUTH,
@@ -60,7 +59,6 @@ from .api_schemas import (
     rulebook_data,
 )
 from .models import (
-    AgendaItem,
     Body,
     BodyKind,
     Capacity,
@@ -72,7 +70,7 @@ from .models import (
     Scope,
     Sector,
 )
-from .rulebooks import NoRulebook, rulebook_for, rulebook_versions
+from .rulebooks import NoRulebook, rulebook_for
 
 router = Router()
 
@@ -88,7 +86,7 @@ def _today() -> dt.date:
 
 def _not_null(changes: dict[str, Any], fields: set[str]) -> None:
     """A PATCH may leave a field out, but not blank out a required one with null."""
-    _errors_if(
+    services.refuse(
         {
             field: [_("This field cannot be null.")]
             for field, value in changes.items()
@@ -97,13 +95,24 @@ def _not_null(changes: dict[str, Any], fields: set[str]) -> None:
     )
 
 
-def _errors_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
+_missing = services.missing
 
 
-def _missing(field: str, what: str, pk: Any) -> dict[str, list[str]]:
-    return {field: [_("No %(what)s with id %(id)s.") % {"what": what, "id": pk}]}
+@contextmanager
+def _payload_names(schema: type[Schema]):
+    """A service's errors are keyed by model field (``district``); the API answers under
+    the payload's name for it (``district_id``)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        fields = schema.model_fields
+        renamed = {
+            (f"{field}_id" if field not in fields and f"{field}_id" in fields else field): errors
+            for field, errors in exc.error_dict.items()
+        }
+        raise ValidationError(renamed) from exc
 
 
 # ---------------------------------------------------------------- bodies
@@ -165,75 +174,6 @@ def get_body(request, body_id: int):
     return _body_detail(request, body)
 
 
-def _known_rulebook(key: str) -> bool:
-    try:
-        rulebook_versions(key)
-    except NoRulebook:
-        return False
-    return True
-
-
-def _validate_body(body: Body) -> None:
-    errors: dict[str, list[str]] = {}
-    if body.scope == Scope.CITY and body.district_id is not None:
-        errors["district_id"] = [_("A city-wide body belongs to no district.")]
-    if body.scope == Scope.DISTRICT and body.district_id is None:
-        errors["district_id"] = [_("A district body needs its district.")]
-    if body.district_id is not None and not District.objects.filter(pk=body.district_id).exists():
-        errors.update(_missing("district_id", _("district"), body.district_id))
-    if body.parent_id is not None:
-        parent = Body.objects.filter(pk=body.parent_id).first()
-        if parent is None:
-            errors.update(_missing("parent_id", _("body"), body.parent_id))
-        else:
-            seen, current = set(), parent
-            while current is not None and current.pk not in seen:
-                if body.pk is not None and current.pk == body.pk:
-                    errors["parent_id"] = [_("A body cannot be placed under itself.")]
-                    break
-                seen.add(current.pk)
-                current = current.parent
-            if body.scope == Scope.CITY and parent.scope != Scope.CITY:
-                errors.setdefault("parent_id", []).append(
-                    _("A city-wide body can only be part of a city-wide body.")
-                )
-            elif (
-                body.scope == Scope.DISTRICT
-                and parent.scope == Scope.DISTRICT
-                and parent.district_id != body.district_id
-            ):
-                errors.setdefault("parent_id", []).append(
-                    _("The parent body belongs to another district.")
-                )
-    if body.rulebook_key and not _known_rulebook(body.rulebook_key):
-        errors["rulebook_key"] = [_("No rulebook named %(key)s.") % {"key": body.rulebook_key}]
-    if body.dissolved_on and body.established_on and body.dissolved_on < body.established_on:
-        errors["dissolved_on"] = [_("A body cannot be dissolved before it is established.")]
-    if body.pk is not None and body.established_on:
-        first_meeting = (
-            Meeting.objects.filter(body_id=body.pk).order_by("starts_at").first()
-            if not errors
-            else None
-        )
-        if first_meeting and first_meeting.date < body.established_on:
-            errors["established_on"] = [
-                _("The body already met on %(day)s; it cannot be established later.")
-                % {"day": first_meeting.date.isoformat()}
-            ]
-        first_member = Membership.objects.filter(body_id=body.pk).order_by("start_date").first()
-        if first_member and first_member.start_date < body.established_on:
-            errors.setdefault("established_on", []).append(
-                _("A membership starts on %(day)s; the body cannot be established later.")
-                % {"day": first_member.start_date.isoformat()}
-            )
-    _errors_if(errors)
-    body.full_clean(exclude=["established_by", "parent", "district"])
-
-
-def _body_fields(body: Body) -> dict[str, Any]:
-    return {f.attname: getattr(body, f.attname) for f in Body._meta.concrete_fields}
-
-
 @router.post(
     "/bodies", response={201: BodyDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH, tags=["bodies"]
 )
@@ -241,10 +181,8 @@ def create_body(request, payload: BodyIn):
     """Create a body. District staff create bodies of their district; city officers, any."""
     user = require(request, Action.EDIT, payload.district_id)
     body = Body(**payload.dict())
-    _validate_body(body)
-    with transaction.atomic():
-        body.save()
-        audit.record(body, "created", user, changes=audit.diff({}, _body_fields(body)))
+    with _payload_names(BodyIn):
+        services.save_body(body, actor=user)
     return Status(201, _body_detail(request, body))
 
 
@@ -263,18 +201,16 @@ def update_body(request, body_id: int, payload: BodyPatch):
         changes,
         {"name", "name_en", "kind", "scope", "rulebook_key", "established_on", "description"},
     )
-    before = _body_fields(body)
+    district_id = body.district_id
     for field, value in changes.items():
         setattr(body, field, value)
-    if body.district_id != before["district_id"]:
+    if body.district_id != district_id:
         require(request, Action.EDIT, body.district_id)
     if changes.get("scope") == Scope.CITY and "district_id" not in changes:
         body.district_id = None
         require(request, Action.EDIT, None)
-    _validate_body(body)
-    with transaction.atomic():
-        body.save()
-        audit.record(body, "changed", user, changes=audit.diff(before, _body_fields(body)))
+    with _payload_names(BodyPatch):
+        services.save_body(body, actor=user)
     body = Body.objects.select_related("district", "parent").get(pk=body.pk)
     return _body_detail(request, body)
 
@@ -455,9 +391,10 @@ def create_membership(request, payload: MembershipIn):
         pk=payload.appointed_by_id
     ):
         errors.update(_missing("appointed_by_id", _("decision"), payload.appointed_by_id))
-    _errors_if(errors)
+    services.refuse(errors)
     membership = Membership(**payload.dict())
-    services.save_membership(membership, actor=user)
+    with _payload_names(MembershipIn):
+        services.save_membership(membership, actor=user)
     return Status(201, _memberships().get(pk=membership.pk))
 
 
@@ -555,7 +492,7 @@ def _meeting_refs(data: dict[str, Any]) -> None:
     presiding_id = data.get("presiding_id")
     if presiding_id is not None and not Person.objects.filter(pk=presiding_id).exists():
         errors.update(_missing("presiding_id", _("person"), presiding_id))
-    _errors_if(errors)
+    services.refuse(errors)
 
 
 @router.post(
@@ -577,7 +514,8 @@ def create_meeting(request, payload: MeetingIn):
     data["starts_at"], data["ends_at"] = _aware(data["starts_at"]), _aware(data["ends_at"])
     meeting = Meeting(**data)
     meeting.body = body
-    services.save_meeting(meeting, actor=user, requested_by=requested_by)
+    with _payload_names(MeetingIn):
+        services.save_meeting(meeting, actor=user, requested_by=requested_by)
     return Status(201, get_meeting(request, meeting.pk))
 
 
@@ -603,7 +541,8 @@ def update_meeting(request, meeting_id: int, payload: MeetingPatch):
             data[field] = _aware(data[field])
     for field, value in data.items():
         setattr(meeting, field, value)
-    services.save_meeting(meeting, actor=user, requested_by=requested_by)
+    with _payload_names(MeetingPatch):
+        services.save_meeting(meeting, actor=user, requested_by=requested_by)
     return get_meeting(request, meeting.pk)
 
 
@@ -625,7 +564,7 @@ def record_attendance(request, meeting_id: int, payload: list[AttendanceIn]):
         for i, entry in enumerate(payload)
         if entry.person_id not in known
     }
-    _errors_if(errors)
+    services.refuse(errors)
     services.set_attendance(
         meeting, [(entry.person_id, str(entry.capacity)) for entry in payload], actor=user
     )
@@ -717,23 +656,10 @@ def create_motion(request, meeting_id: int, payload: MotionIn):
     """Put a motion (ordinary, or an amendment of the rules) to the meeting."""
     meeting = get_object_or_404(_meetings(), pk=meeting_id)
     user = require(request, Action.EDIT, meeting.body.district_id)
-    if (
-        payload.agenda_item_id is not None
-        and not AgendaItem.objects.filter(pk=payload.agenda_item_id, meeting=meeting).exists()
-    ):
-        raise ValidationError(
-            {
-                "agenda_item_id": [
-                    _("No agenda item with id %(id)s in this meeting.")
-                    % {"id": payload.agenda_item_id}
-                ]
-            }
+    with _payload_names(MotionIn):
+        motion = services.propose_motion(
+            meeting, payload.title, payload.kind, payload.agenda_item_id, actor=user
         )
-    motion = Motion(meeting=meeting, **payload.dict())
-    motion.full_clean()
-    with transaction.atomic():
-        motion.save()
-        audit.record(motion, "proposed", user, changes={"title": motion.title})
     return Status(201, _motions().get(pk=motion.pk))
 
 

@@ -1,6 +1,6 @@
-"""Small helpers the demo loaders share. Everything goes through ``bodies.services`` (or
-``core.audit`` where no service exists yet) so the demo has the audit history a clerk's
-work would leave."""
+"""Small helpers the demo loaders share. Everything goes through the services
+(``bodies.services``, ``bodies.scheduling``, ``directory.services``), validated as a
+clerk's input would be, so the demo has the audit history a clerk's work would leave."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from hyeopchi.core import audit
 from hyeopchi.core.models import District
 from hyeopchi.directory.models import Organisation, OrganisationType, Person
 
@@ -66,7 +65,7 @@ class Kit:
 
     today: dt.date
     counter: Counter = field(default_factory=Counter)
-    actor: object = None  # who is entering the data now (for records without a service)
+    actor: object = None  # who is entering the data now (for agenda items)
     rng: random.Random = field(default_factory=lambda: random.Random(626))
 
     # ------------------------------------------------------------ directory
@@ -98,8 +97,7 @@ class Kit:
     # ------------------------------------------------------------ bodies and members
 
     def body(self, actor, **fields) -> Body:
-        body = Body.objects.create(**fields)
-        audit.record(body, "created", actor, "demo data")
+        body = services.save_body(Body(**fields), actor, "demo data")
         self.counter.bodies += 1
         return body
 
@@ -160,6 +158,24 @@ class Kit:
         self.counter.meetings += 1
         return meeting
 
+    def session(
+        self,
+        actor,
+        body: Body,
+        starts_at: dt.datetime,
+        agenda: Iterable[tuple[str, str, str]],
+        *,
+        share: float,
+        must: Iterable[Person] = (),
+        **fields,
+    ) -> tuple[Meeting, list[AgendaItem]]:
+        """A held meeting with its agenda (see :meth:`agenda_list`) and ``share`` of the
+        members enrolled present, ``must`` among them (see :meth:`present_and_attend`)."""
+        meeting = self.meeting(actor, body, starts_at, **fields)
+        items = self.agenda_list(meeting, agenda)
+        self.present_and_attend(actor, meeting, share, must)
+        return meeting, items
+
     def agenda(
         self,
         meeting: Meeting,
@@ -169,16 +185,17 @@ class Kit:
         label: str = "",
         description: str = "",
     ) -> AgendaItem:
-        agenda_item = AgendaItem.objects.create(
-            meeting=meeting,
-            section=section,
-            number=number,
-            title=title,
-            attachment_label=label,
-            description=description,
+        return services.save_agenda_item(
+            AgendaItem(
+                meeting=meeting,
+                section=section,
+                number=number,
+                title=title,
+                attachment_label=label,
+                description=description,
+            ),
+            self.actor,
         )
-        audit.record(agenda_item, "created", self.actor, changes={"meeting": meeting.pk})
-        return agenda_item
 
     def agenda_list(self, meeting: Meeting, items: Iterable[tuple[str, str, str]]) -> list:
         """Items as (section, title, label); numbered within each section in order."""
@@ -247,12 +264,12 @@ class Kit:
     ) -> tuple[Motion, Decision | None]:
         """A motion, its vote and (if it passed) the decision. ``yes`` defaults to all
         members present minus the no votes and abstentions."""
-        motion = Motion.objects.create(meeting=meeting, title=title, kind=kind, agenda_item=item)
-        audit.record(motion, "proposed", actor, changes={"title": title})
         if yes is None:
             present = len(services.meeting_quorum(meeting).counted)
             yes = present - no - abstain
-        services.record_vote(motion, yes=yes, no=no, abstain=abstain, actor=actor)
+        motion = services.propose_motion(
+            meeting, title, kind, item, vote={"yes": yes, "no": no, "abstain": abstain}, actor=actor
+        )
         self.counter.motions += 1
         result = None
         if motion.outcome == Outcome.PASSED:
@@ -262,9 +279,7 @@ class Kit:
 
     @staticmethod
     def minutes(actor, meeting: Meeting, **sections: str) -> Minutes:
-        minutes = Minutes.objects.create(meeting=meeting, drafted_by=actor, **sections)
-        audit.record(minutes, "drafted", actor)
-        return minutes
+        return services.save_minutes_draft(Minutes(meeting=meeting, **sections), actor)
 
     @staticmethod
     def approve_and_publish(actor, minutes: Minutes, at_meeting: Meeting) -> Minutes:
@@ -283,17 +298,18 @@ class Kit:
         done: dt.date | None = None,
         decision: Decision | None = None,
     ) -> ActionItem:
-        item = ActionItem.objects.create(
-            meeting=meeting,
-            decision=decision,
-            description=description,
-            owner=owner,
-            owner_text=owner_text,
-            due_on=due,
-            done_on=done,
+        return services.save_action_item(
+            ActionItem(
+                meeting=meeting,
+                decision=decision,
+                description=description,
+                owner=owner,
+                owner_text=owner_text,
+                due_on=due,
+                done_on=done,
+            ),
+            actor,
         )
-        audit.record(item, "created", actor)
-        return item
 
     # ------------------------------------------------------------ recurring schedules
 

@@ -12,6 +12,7 @@ import random
 
 from hyeopchi.core.models import District
 from hyeopchi.directory.models import Organisation, Person
+from hyeopchi.directory.services import save_person
 
 SURNAMES = (
     "김김김김김이이이이박박박최최정정강조윤장임한오서신권황안송전홍유고문양손배백허남심노하"
@@ -75,15 +76,18 @@ class Cast:
         if key in self._by_key:
             return self._by_key[key]
         self._serial += 1
-        person = Person.objects.create(
-            name=self._name(gender),
-            gender=gender,
-            birth_year=self._rng.randint(1955, 1994),
-            affiliation=affiliation or (organisation.name if organisation else ""),
-            email=f"demo{self._serial:03d}@example.org",
-            phone=f"010-0000-{self._serial:04d}",
-            district=district,
-            organisation=organisation,
+        person = save_person(
+            Person(
+                name=self._name(gender),
+                gender=gender,
+                birth_year=self._rng.randint(1955, 1994),
+                affiliation=affiliation or (organisation.name if organisation else ""),
+                email=f"demo{self._serial:03d}@example.org",
+                phone=f"010-0000-{self._serial:04d}",
+                district=district,
+                organisation=organisation,
+            ),
+            reason="demo data",
         )
         self._by_key[key] = person
         return person

@@ -129,6 +129,7 @@ STEERING = [
 # The seven 운영위원 present on 2017-06-19 (L48), in the order the minutes list them.
 PRESENT_0619 = ["강동:1", "마포:1", "성동:1", "광진:1", "은평:1", "강북:1", "관악:1"]
 
+NPO_CENTRE = "서울시NPO지원센터 2층 교육장"
 ESTABLISHED = dt.date(2016, 9, 30)  # 운영규정 제정 (L710)
 FIRST_TERM_END = dt.date(2017, 9, 29)  # 제4조③ 임기 1년
 
@@ -242,24 +243,36 @@ def _regional_council(kit: Kit, cast: Cast, actor, people):
         )
 
     # --- 1st plenary: forms the steering committee (제5조①).
-    p1 = kit.meeting(
-        actor,
+    chair = people["강동:1"]
+
+    def session(body: Body, when, number: int, title: str, agenda, share: float):
+        """A meeting at the NPO centre chaired by 강동's officer, with its agenda and those
+        present."""
+        return kit.session(
+            actor,
+            body,
+            when,
+            agenda,
+            share=share,
+            must=[chair],
+            number=number,
+            title=title,
+            venue=NPO_CENTRE,
+            presiding=chair,
+        )
+
+    p1, p1_items = session(
         plenary,
         at(2017, 1, 20, 15),
-        number=1,
-        title="1차 전체회의",
-        venue="서울시NPO지원센터 2층 교육장",
-        presiding=people["강동:1"],
-    )
-    p1_items = kit.agenda_list(
-        p1,
+        1,
+        "1차 전체회의",
         [
             report("협치서울지역협의회 운영규정 및 2016년 활동 공유"),
             item("운영위원회 구성의 건"),
             item("2017년 협의회 사업계획(안)"),
         ],
+        0.7,
     )
-    kit.present_and_attend(actor, p1, 0.7, must=[people["강동:1"]])
     _m, formed = kit.vote(
         actor,
         p1,
@@ -303,44 +316,33 @@ def _regional_council(kit: Kit, cast: Cast, actor, people):
         )
 
     # --- 1st and 2nd steering meetings (dates not in the seed).
-    s1 = kit.meeting(
-        actor,
+    s1, s1_items = session(
         steering,
         at(2017, 2, 16, 10),
-        number=1,
-        title="1차 운영위원회",
-        venue="서울시NPO지원센터 2층 교육장",
-        presiding=people["강동:1"],
+        1,
+        "1차 운영위원회",
+        [item("2017년 운영위원회 운영 방안")],
+        0.75,
     )
-    s1_items = kit.agenda_list(s1, [item("2017년 운영위원회 운영 방안")])
-    kit.present_and_attend(actor, s1, 0.75, must=[people["강동:1"]])
     kit.vote(actor, s1, "2017년 운영위원회 운영 방안", item=s1_items[0])
-    s2 = kit.meeting(
-        actor,
+    session(
         steering,
         at(2017, 4, 13, 10),
-        number=2,
-        title="2차 운영위원회",
-        venue="서울시NPO지원센터 2층 교육장",
-        presiding=people["강동:1"],
+        2,
+        "2차 운영위원회",
+        [report("자치구별 협치 추진 현황 공유")],
+        0.65,
     )
-    kit.agenda_list(s2, [report("자치구별 협치 추진 현황 공유")])
-    kit.present_and_attend(actor, s2, 0.65, must=[people["강동:1"]])
 
     # --- 2nd and 3rd plenaries.
-    p2 = kit.meeting(
-        actor,
+    p2, p2_items = session(
         plenary,
         at(2017, 3, 17, 15),
-        number=2,
-        title="2차 전체회의",
-        venue="서울시NPO지원센터 2층 교육장",
-        presiding=people["강동:1"],
+        2,
+        "2차 전체회의",
+        [report("운영위원회 1차 회의 결과 공유"), item("공동사업 경비 분담 방안(안)")],
+        0.65,
     )
-    p2_items = kit.agenda_list(
-        p2, [report("운영위원회 1차 회의 결과 공유"), item("공동사업 경비 분담 방안(안)")]
-    )
-    kit.present_and_attend(actor, p2, 0.65, must=[people["강동:1"]])
     kit.vote(
         actor,
         p2,
@@ -378,23 +380,17 @@ def _regional_council(kit: Kit, cast: Cast, actor, people):
         reason="소통책임자 변경 (잔여 임기)",
     )
 
-    p3 = kit.meeting(
-        actor,
+    p3, p3_items = session(
         plenary,
         at(2017, 5, 12, 15),
-        number=3,
-        title="3차 전체회의",
-        venue="서울시NPO지원센터 2층 교육장",
-        presiding=people["강동:1"],
-    )
-    p3_items = kit.agenda_list(
-        p3,
+        3,
+        "3차 전체회의",
         [
             report("운영위원회 2차 회의 결과 공유"),
             item("시민협력플랫폼·지역사회혁신계획 확산 공동 대응(안)"),
         ],
+        0.7,
     )
-    kit.present_and_attend(actor, p3, 0.7, must=[people["강동:1"]])
     kit.vote(
         actor,
         p3,
@@ -420,24 +416,18 @@ def _regional_council(kit: Kit, cast: Cast, actor, people):
     )
 
     # --- 3rd steering meeting, 2017-05-23: the amendment is needed (L656, L79).
-    s3 = kit.meeting(
-        actor,
+    s3, s3_items = session(
         steering,
         at(2017, 5, 23, 14),
-        number=3,
-        title="3차 운영위원회",
-        venue="서울시NPO지원센터 2층 교육장",
-        presiding=people["강동:1"],
-    )
-    s3_items = kit.agenda_list(
-        s3,
+        3,
+        "3차 운영위원회",
         [
             report("2차 운영위원회 결과 공유"),
             report("운영위원 사임 보고"),
             item("운영규정 정비(임기, 운영위원·소통책임자 자격)의 건"),
         ],
+        0.72,
     )
-    kit.present_and_attend(actor, s3, 0.72, must=[people["강동:1"]])
     _m, need = kit.vote(
         actor,
         s3,
@@ -451,7 +441,7 @@ def _regional_council(kit: Kit, cast: Cast, actor, people):
         actor,
         s3,
         "운영규정 개정(안) 초안 작성",
-        owner=people["강동:1"],
+        owner=chair,
         due=dt.date(2017, 6, 19),
         done=dt.date(2017, 6, 19),
         decision=need,
@@ -511,7 +501,7 @@ def _regional_council(kit: Kit, cast: Cast, actor, people):
         "FREQ=MONTHLY;BYDAY=4TH;UNTIL=20171231T145959Z",
         at(2017, 7, 27, 10),
         duration_minutes=120,
-        venue="서울시NPO지원센터 2층 교육장",
+        venue=NPO_CENTRE,
     )
     monthly = kit.materialise(
         actor,
@@ -519,12 +509,12 @@ def _regional_council(kit: Kit, cast: Cast, actor, people):
         [2017],
         first_number=5,
         title="{n}차 운영위원회",
-        presiding=people["강동:1"],
+        presiding=chair,
     )
     for meeting in monthly:
         kit.agenda_list(meeting, [report("전차 회의 결과 및 지역별 협치 현황 공유")])
         if meeting.status == "held":
-            kit.present_and_attend(actor, meeting, 0.7, must=[people["강동:1"]])
+            kit.present_and_attend(actor, meeting, 0.7, must=[chair])
     kit.approve_and_publish(actor, s4.minutes, monthly[0])
 
     # 제4조③ was deleted on 2017-06-26: when the first one-year terms end, the officers

@@ -35,8 +35,7 @@ from .models import (
     Motion,
     Scope,
 )
-from .rulebook import pick_version
-from .rulebooks import rulebook_choices, rulebook_versions
+from .rulebooks import rulebook_choices
 
 
 class DateInput(forms.DateInput):
@@ -130,47 +129,23 @@ class BodyForm(forms.ModelForm):
         return found
 
     def clean(self):
+        """Only who may manage the chosen district; the rules of a body (scope, parent,
+        rulebook, dates) are checked by ``services.validate_body`` when it is saved."""
         data = super().clean()
         scope, district = data.get("scope"), data.get("district")
-        if scope == Scope.CITY and district is not None:
-            self.add_error("district", _("A city-level body belongs to no district."))
-        elif scope == Scope.DISTRICT and district is None and "district" not in self.errors:
-            self.add_error("district", _("Choose the district of a district-level body."))
-        district_id = district.pk if district is not None else None
         if (
             scope
+            and (scope == Scope.CITY or district is not None)
             and not self.errors.get("district")
-            and not user_can(self.user, Action.EDIT, district_id)
+            and not user_can(self.user, Action.EDIT, district.pk if district else None)
         ):
             self.add_error("district", _("You cannot manage bodies of that district."))
-        parent = data.get("parent")
-        if parent is not None and scope and parent.district_id != district_id:
-            self.add_error("parent", _("The parent body must belong to the same district."))
-        established, dissolved = data.get("established_on"), data.get("dissolved_on")
-        key = data.get("rulebook_key")
-        if key and established:
-            versions = rulebook_versions(key)
-            if pick_version(versions, established) is None:
-                first = min(v.effective_from for v in versions)
-                self.add_error(
-                    "established_on",
-                    _(
-                        "The chosen rulebook is in force from %(day)s; a body under it cannot "
-                        "be set up earlier."
-                    )
-                    % {"day": first.isoformat()},
-                )
-        if established and dissolved and dissolved < established:
-            self.add_error("dissolved_on", _("A body cannot be dissolved before it is set up."))
-        if established and self.instance.pk:
-            first = self.instance.meetings.order_by("starts_at").first()
-            if first is not None and first.date < established:
-                self.add_error(
-                    "established_on",
-                    _("The body already has a meeting on %(day)s, before that date.")
-                    % {"day": first.date.isoformat()},
-                )
         return data
+
+    def _get_validation_exclusions(self):
+        # Whether scope and district fit together is said, next to the field, by
+        # services.validate_body; the database constraint behind it is not run here too.
+        return super()._get_validation_exclusions() | {"district"}
 
 
 # ---------------------------------------------------------------- people and members
@@ -386,17 +361,6 @@ class AgendaItemForm(forms.ModelForm):
             validate_upload(upload)
         return upload
 
-    def clean(self):
-        data = super().clean()
-        section, number = data.get("section"), data.get("number")
-        if section and number:
-            clash = AgendaItem.objects.filter(meeting=self.meeting, section=section, number=number)
-            if self.instance.pk:
-                clash = clash.exclude(pk=self.instance.pk)
-            if clash.exists():
-                self.add_error("number", _("This section already has an item with that number."))
-        return data
-
 
 class AttendanceForm(forms.Form):
     """Every member enrolled on the meeting date, present or absent; plus observers and
@@ -568,12 +532,6 @@ class ActionItemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = visible_people(meeting.body)
         self.fields["decision"].queryset = meeting.decisions.all()
-
-    def clean(self):
-        data = super().clean()
-        if not data.get("owner") and not (data.get("owner_text") or "").strip():
-            self.add_error("owner", _("Name a person or an office responsible."))
-        return data
 
 
 class MinutesForm(forms.ModelForm):

@@ -16,7 +16,8 @@ class NoRulebook(LookupError):
     pass
 
 
-def _self_and_ancestors(body: Body) -> list[int]:
+def lineage(body: Body) -> list[int]:
+    """The ids of ``body`` and the bodies above it, nearest first (a loop ends the walk)."""
     ids: list[int] = []
     current: Body | None = body
     while current is not None and current.pk not in ids:
@@ -44,7 +45,7 @@ def rulebook_versions(key: str, body: Body | None = None) -> list[Rulebook]:
     ]
     amendments = RulebookAmendment.objects.filter(rulebook_key=key)
     if body is not None:
-        amendments = amendments.filter(decision__body_id__in=_self_and_ancestors(body))
+        amendments = amendments.filter(decision__body_id__in=lineage(body))
     for amendment in amendments.order_by("effective_from", "pk"):
         versions.append(
             Rulebook(

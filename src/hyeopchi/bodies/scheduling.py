@@ -19,7 +19,7 @@ from hyeopchi.core import audit
 
 from . import schedule
 from .models import Body, ConvenedBy, Meeting, MeetingSeries
-from .services import save_meeting
+from .services import refuse, save_meeting
 
 
 def validate_series(series: MeetingSeries) -> None:
@@ -43,29 +43,12 @@ def validate_series(series: MeetingSeries) -> None:
         errors.setdefault("duration_minutes", []).append(
             _("A meeting lasts between 1 minute and 24 hours.")
         )
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors)
 
 
-@transaction.atomic
 def save_series(series: MeetingSeries, actor=None, reason: str = "") -> MeetingSeries:
     """Validate (normalising the rule) and save a series, recording it in the audit history."""
-    creating = series.pk is None
-    before = {} if creating else _fields(MeetingSeries.objects.get(pk=series.pk))
-    validate_series(series)
-    series.save()
-    audit.record(
-        series,
-        "created" if creating else "changed",
-        actor,
-        reason,
-        audit.diff(before, _fields(series)),
-    )
-    return series
-
-
-def _fields(obj) -> dict:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+    return audit.save_and_record(series, validate_series, actor, reason)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""What the UI and the API do to bodies, memberships and meetings.
+"""What the UI, the API and the demo loader do to bodies, memberships, meetings and their
+records (agenda, motions, decisions, action items, minutes).
 
-Each function validates, saves, and records the change in the audit history; rule
-decisions are delegated to the pure modules (rules, composition).
+Each ``save_…`` function validates (raising a ValidationError keyed by model field, so a
+form can show it next to its field and the API under its payload name), saves inside a
+transaction and records the change in the audit history; rule decisions are delegated to
+the pure modules (rules, composition).
 """
 
 from __future__ import annotations
@@ -16,10 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hyeopchi.core import audit
+from hyeopchi.core.models import District
 
 from . import rules
 from .composition import MemberFact, composition_findings
 from .models import (
+    ActionItem,
+    AgendaItem,
     Attendance,
     Body,
     Capacity,
@@ -35,9 +41,91 @@ from .models import (
     MotionKind,
     Outcome,
     RulebookAmendment,
+    Scope,
 )
-from .rulebook import Rulebook, version_to_params
-from .rulebooks import NoRulebook, rulebook_for
+from .rulebook import Rulebook, pick_version, version_to_params
+from .rulebooks import NoRulebook, lineage, rulebook_for, rulebook_versions
+
+
+def missing(field: str, what: str, pk) -> dict[str, list[str]]:
+    """The error for a reference to a record that does not exist."""
+    return {field: [_("No %(what)s with id %(id)s.") % {"what": what, "id": pk}]}
+
+
+def refuse(errors: dict[str, list[str]]) -> None:
+    """Raise the errors collected by field, if there are any."""
+    if errors:
+        raise ValidationError(errors)
+
+
+def _is_user(actor) -> bool:
+    return actor is not None and getattr(actor, "is_authenticated", False)
+
+
+# ---------------------------------------------------------------- bodies
+
+
+def validate_body(body: Body) -> None:
+    """Scope and district fit together and with the parent body; the parent chain has no
+    loop; the rulebook exists and is in force when the body is established; the body is
+    not established after its first meeting or membership, nor dissolved before."""
+    errors: dict[str, list[str]] = {}
+    if body.scope == Scope.CITY and body.district_id is not None:
+        errors["district"] = [_("A city-wide body belongs to no district.")]
+    elif body.scope == Scope.DISTRICT and body.district_id is None:
+        errors["district"] = [_("A district body needs its district.")]
+    elif body.district_id is not None and not District.objects.filter(pk=body.district_id):
+        errors.update(missing("district", _("district"), body.district_id))
+    if body.parent_id is not None:
+        parent = Body.objects.filter(pk=body.parent_id).first()
+        if parent is None:
+            errors.update(missing("parent", _("body"), body.parent_id))
+        elif body.pk is not None and body.pk in lineage(parent):
+            errors["parent"] = [_("A body cannot be placed under itself.")]
+        elif "district" not in errors and parent.district_id != body.district_id:
+            errors["parent"] = [
+                _("A city-wide body can only be part of a city-wide body.")
+                if body.district_id is None
+                else _("The parent body must belong to the same district.")
+            ]
+    if body.rulebook_key:
+        try:
+            versions = rulebook_versions(body.rulebook_key)
+        except NoRulebook as exc:
+            errors["rulebook_key"] = [str(exc)]
+        else:
+            if body.established_on and pick_version(versions, body.established_on) is None:
+                first = min(v.effective_from for v in versions)
+                errors.setdefault("established_on", []).append(
+                    _(
+                        "The chosen rulebook is in force from %(day)s; a body under it cannot "
+                        "be set up earlier."
+                    )
+                    % {"day": first.isoformat()}
+                )
+    if body.dissolved_on and body.established_on and body.dissolved_on < body.established_on:
+        errors["dissolved_on"] = [_("A body cannot be dissolved before it is established.")]
+    if body.pk is not None and body.established_on:
+        first_meeting = Meeting.objects.filter(body_id=body.pk).order_by("starts_at").first()
+        if first_meeting and first_meeting.date < body.established_on:
+            errors.setdefault("established_on", []).append(
+                _("The body already has a meeting on %(day)s, before that date.")
+                % {"day": first_meeting.date.isoformat()}
+            )
+        first_member = Membership.objects.filter(body_id=body.pk).order_by("start_date").first()
+        if first_member and first_member.start_date < body.established_on:
+            errors.setdefault("established_on", []).append(
+                _("A membership starts on %(day)s; the body cannot be established later.")
+                % {"day": first_member.start_date.isoformat()}
+            )
+    refuse(errors)
+    # References were checked above, with messages; the other fields by their definitions.
+    body.full_clean(exclude=["district", "parent", "established_by"])
+
+
+def save_body(body: Body, actor=None, reason: str = "") -> Body:
+    return audit.save_and_record(body, validate_body, actor, reason)
+
 
 # ---------------------------------------------------------------- memberships
 
@@ -75,39 +163,26 @@ def validate_membership(m: Membership) -> None:
             errors.setdefault("start_date", []).append(
                 _("This person already holds a seat in this body during that period.")
             )
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors)
 
 
-@transaction.atomic
 def save_membership(m: Membership, actor=None, reason: str = "") -> Membership:
-    creating = m.pk is None
-    before = {} if creating else _fields(Membership.objects.get(pk=m.pk))
-    if creating and m.predecessor_id and m.term_end is None:
+    if m.pk is None and m.predecessor_id and m.term_end is None:
         # A replacement serves the rest of the predecessor's term.
         m.term_end = m.predecessor.term_end
-    validate_membership(m)
-    m.save()
-    audit.record(
-        m, "created" if creating else "changed", actor, reason, audit.diff(before, _fields(m))
-    )
-    return m
+    return audit.save_and_record(m, validate_membership, actor, reason)
 
 
 @transaction.atomic
 def end_membership(
     m: Membership, ended_on: dt.date, reason: str, ground: str = "", actor=None
 ) -> Membership:
-    before = _fields(m)
+    before = audit.snapshot(m)
     m.ended_on, m.end_reason, m.end_ground = ended_on, reason, ground
     validate_membership(m)
     m.save()
-    audit.record(m, "ended", actor, ground or reason, audit.diff(before, _fields(m)))
+    audit.record(m, "ended", actor, ground or reason, audit.diff(before, audit.snapshot(m)))
     return m
-
-
-def _fields(obj) -> dict:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
 
 
 def members_on(body: Body, day: dt.date, rulebook: Rulebook | None = None):
@@ -219,8 +294,7 @@ def validate_meeting(meeting: Meeting) -> None:
                 errors.setdefault("starts_at", []).append(str(exc))
     if meeting.ends_at and meeting.starts_at and meeting.ends_at <= meeting.starts_at:
         errors.setdefault("ends_at", []).append(_("A meeting must end after it starts."))
-    if errors:
-        raise ValidationError(errors)
+    refuse(errors)
 
 
 def check_convening(meeting: Meeting) -> list[rules.Finding]:
@@ -306,6 +380,46 @@ def save_meeting(meeting: Meeting, actor=None, reason: str = "", requested_by=No
     return meeting
 
 
+# ---------------------------------------------------------------- agenda
+
+
+def validate_agenda_item(item: AgendaItem) -> None:
+    if item.meeting_id and item.section and item.number:
+        clash = AgendaItem.objects.filter(
+            meeting_id=item.meeting_id, section=item.section, number=item.number
+        ).exclude(pk=item.pk)
+        if clash.exists():
+            raise ValidationError(
+                {"number": [_("This section already has an item with that number.")]}
+            )
+    item.full_clean()
+
+
+def save_agenda_item(item: AgendaItem, actor=None, reason: str = "") -> AgendaItem:
+    """Add or change an item of a meeting's agenda; the meeting's history records it."""
+    return _save_on_meeting(
+        item,
+        validate_agenda_item,
+        "agenda item",
+        actor,
+        reason,
+        title=item.title,
+        section=item.section,
+    )
+
+
+@transaction.atomic
+def _save_on_meeting(item, validate, what: str, actor, reason: str, **summary):
+    """Validate and save a record of a meeting (agenda item, action item). Such records
+    have no history of their own: the meeting's history records "<what> added" or "<what>
+    changed"."""
+    action = f"{what} added" if item.pk is None else f"{what} changed"
+    validate(item)
+    item.save()
+    audit.record(item.meeting, action, actor, reason, {what.replace(" ", "_"): item.pk, **summary})
+    return item
+
+
 @dataclass(frozen=True)
 class QuorumReport:
     result: rules.QuorumResult
@@ -345,6 +459,61 @@ def set_attendance(meeting: Meeting, entries: list[tuple[int, str]], actor=None)
             meeting=meeting, person_id=person_id, defaults={"capacity": capacity}
         )
     audit.record(meeting, "attendance recorded", actor, changes={"attendance": sorted(entries)})
+
+
+# ---------------------------------------------------------------- motions
+
+
+def validate_motion(motion: Motion) -> None:
+    if motion.agenda_item_id is not None and not AgendaItem.objects.filter(
+        pk=motion.agenda_item_id, meeting_id=motion.meeting_id
+    ):
+        raise ValidationError(
+            {
+                "agenda_item": [
+                    _("No agenda item with id %(id)s in this meeting.")
+                    % {"id": motion.agenda_item_id}
+                ]
+            }
+        )
+    motion.full_clean()
+
+
+@transaction.atomic
+def save_motion(motion: Motion, actor=None, reason: str = "", vote: dict | None = None) -> Motion:
+    """Put a motion to its meeting ("proposed") or change its title, kind or agenda item
+    ("changed"); with ``vote`` (the keyword arguments of :func:`record_vote`), also record
+    the vote, all or nothing."""
+    before = {} if motion.pk is None else audit.snapshot(Motion.objects.get(pk=motion.pk))
+    validate_motion(motion)
+    motion.save()
+    changes = audit.diff(before, audit.snapshot(motion))
+    if not before:
+        audit.record(motion, "proposed", actor, reason, {"title": motion.title})
+    elif changes:
+        audit.record(motion, "changed", actor, reason, changes)
+    if vote is not None:
+        record_vote(motion, actor=actor, **vote)
+    return motion
+
+
+def propose_motion(
+    meeting: Meeting,
+    title: str,
+    kind: str = MotionKind.ORDINARY,
+    agenda_item: AgendaItem | int | None = None,
+    *,
+    vote: dict | None = None,
+    actor=None,
+    reason: str = "",
+) -> Motion:
+    """A new motion of ``meeting`` (on an agenda item, given as the item or its id)."""
+    motion = Motion(meeting=meeting, title=title, kind=kind)
+    if isinstance(agenda_item, AgendaItem):
+        motion.agenda_item = agenda_item
+    else:
+        motion.agenda_item_id = agenda_item
+    return save_motion(motion, actor, reason, vote=vote)
 
 
 @transaction.atomic
@@ -418,6 +587,40 @@ def decide(
     )
     audit.record(decision, "decided", actor, changes={"motion": motion.pk, "published": publish})
     return decision
+
+
+@transaction.atomic
+def publish_decision(decision: Decision, actor=None, reason: str = "") -> Decision:
+    """Make a decision public (residents see it from now on)."""
+    if Decision.objects.filter(pk=decision.pk, published=True).exists():
+        raise ValidationError(_("The decision is already published."))
+    decision.published = True
+    decision.save(update_fields=["published"])
+    audit.record(decision, "published", actor, reason, {"published": [False, True]})
+    return decision
+
+
+# ---------------------------------------------------------------- action items
+
+
+def validate_action_item(item: ActionItem) -> None:
+    errors: dict[str, list[str]] = {}
+    if item.owner_id is None and not item.owner_text.strip():
+        errors["owner"] = [_("Name a person or an office responsible.")]
+    if (
+        item.decision_id is not None
+        and not Decision.objects.filter(pk=item.decision_id, meeting_id=item.meeting_id).exists()
+    ):
+        errors["decision"] = [_("Choose a decision taken at this meeting.")]
+    refuse(errors)
+    item.full_clean()
+
+
+def save_action_item(item: ActionItem, actor=None, reason: str = "") -> ActionItem:
+    """Add or change a follow-up action of a meeting; the meeting's history records it."""
+    return _save_on_meeting(
+        item, validate_action_item, "action item", actor, reason, description=item.description
+    )
 
 
 @transaction.atomic
@@ -500,6 +703,19 @@ def regular_meeting_findings(
 
 
 # ---------------------------------------------------------------- minutes
+
+
+def validate_minutes_draft(minutes: Minutes) -> None:
+    if Minutes.objects.filter(pk=minutes.pk).exclude(status=MinutesStatus.DRAFT).exists():
+        raise ValidationError(_("Approved minutes can no longer be changed."))
+    minutes.full_clean()
+
+
+def save_minutes_draft(minutes: Minutes, actor=None, reason: str = "") -> Minutes:
+    """Write or rewrite the draft minutes of a meeting; approved minutes stay as they are."""
+    if minutes.pk is None and minutes.drafted_by_id is None and _is_user(actor):
+        minutes.drafted_by = actor
+    return audit.save_and_record(minutes, validate_minutes_draft, actor, reason, created="drafted")
 
 
 @transaction.atomic

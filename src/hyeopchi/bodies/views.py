@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,13 +24,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hyeopchi.core import audit
 from hyeopchi.core.models import District
 from hyeopchi.core.permissions import Action, actor_for, user_can
 from hyeopchi.directory.models import Gender, Person
+from hyeopchi.directory.services import save_person
 
 from . import forms, services
 from .models import (
+    ActionItem,
     AgendaItem,
     AgendaSection,
     Body,
@@ -71,8 +71,23 @@ def _posted(request, files: bool = False):
     return request.FILES if files else request.POST
 
 
-def _snapshot(obj) -> dict:
-    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+def _saved(form, service, *args, rulebook_field: str | None = None, **kwargs) -> bool:
+    """Call the service that saves what ``form`` holds; say whether it did. Its
+    ValidationError (or the lack of a rulebook in force) goes onto the form, and a model
+    form's new instance is left unsaved."""
+    instance = getattr(form, "instance", None)
+    new = instance is not None and instance.pk is None
+    try:
+        service(*args, **kwargs)
+    except ValidationError as exc:
+        forms.apply_errors(form, exc)
+    except NoRulebook as exc:
+        form.add_error(rulebook_field, str(exc))
+    else:
+        return True
+    if new:
+        instance.pk = None
+    return False
 
 
 def parse_day(raw: str | None, default: dt.date) -> tuple[dt.date, str | None]:
@@ -452,27 +467,29 @@ def body_create(request):
         parent = get_object_or_404(Body, pk=parent_id)
         _require_edit(request, parent.district_id)
         initial.update(parent=parent, district=parent.district, scope=parent.scope)
-    form = forms.BodyForm(_posted(request), user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        body = form.save()
-        audit.record(body, "created", request.user, changes=audit.diff({}, _snapshot(body)))
-        messages.success(request, _("The body was created."))
-        return redirect("bodies:body", pk=body.pk)
-    return render(request, "bodies/body_form.html", {"form": form, "body": None})
+    return _body_form(request, Body(), initial)
 
 
 @login_required
 def body_edit(request, pk: int):
     body = get_object_or_404(Body.objects.select_related("district"), pk=pk)
     _require_edit(request, body.district_id)
-    before = _snapshot(body)
-    form = forms.BodyForm(_posted(request), instance=body, user=request.user)
+    return _body_form(request, body)
+
+
+def _body_form(request, body: Body, initial: dict | None = None):
+    creating = body.pk is None
+    form = forms.BodyForm(_posted(request), instance=body, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        body = form.save()
-        audit.record(body, "changed", request.user, changes=audit.diff(before, _snapshot(body)))
-        messages.success(request, _("The body was saved."))
-        return redirect("bodies:body", pk=body.pk)
-    return render(request, "bodies/body_form.html", {"form": form, "body": body})
+        body = form.save(commit=False)
+        if _saved(form, services.save_body, body, actor=request.user):
+            messages.success(
+                request, _("The body was created.") if creating else _("The body was saved.")
+            )
+            return redirect("bodies:body", pk=body.pk)
+    return render(
+        request, "bodies/body_form.html", {"form": form, "body": None if creating else body}
+    )
 
 
 @login_required
@@ -482,11 +499,11 @@ def person_create(request, pk: int):
     person = Person(district=body.district)
     form = forms.PersonForm(_posted(request), instance=person, body=body)
     if request.method == "POST" and form.is_valid():
-        person = form.save()
-        audit.record(person, "created", request.user)
-        messages.success(request, _("The person was added. Now enter their membership."))
-        url = reverse("bodies:membership_create", args=[body.pk])
-        return redirect(f"{url}?person={person.pk}")
+        person = form.save(commit=False)
+        if _saved(form, save_person, person, actor=request.user):
+            messages.success(request, _("The person was added. Now enter their membership."))
+            url = reverse("bodies:membership_create", args=[body.pk])
+            return redirect(f"{url}?person={person.pk}")
     return render(request, "bodies/person_form.html", {"form": form, "body": body})
 
 
@@ -507,12 +524,7 @@ def membership_create(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         membership = form.save(commit=False)
-        try:
-            services.save_membership(membership, actor=request.user)
-        except ValidationError as exc:
-            membership.pk = None
-            forms.apply_errors(form, exc)
-        else:
+        if _saved(form, services.save_membership, membership, actor=request.user):
             messages.success(
                 request,
                 _("The membership was saved. The composition check below is as of %(day)s.")
@@ -532,17 +544,15 @@ def membership_end(request, pk: int):
     form = forms.EndMembershipForm(_posted(request), initial={"ended_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.end_membership(
-                membership,
-                data["ended_on"],
-                data["end_reason"],
-                data["end_ground"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
+        if _saved(
+            form,
+            services.end_membership,
+            membership,
+            data["ended_on"],
+            data["end_reason"],
+            data["end_ground"],
+            actor=request.user,
+        ):
             day = data["ended_on"] + dt.timedelta(days=1)
             messages.success(
                 request,
@@ -576,19 +586,14 @@ def _meeting_form(request, body: Body, meeting: Meeting):
     form = forms.MeetingForm(_posted(request), instance=meeting, body=body)
     if request.method == "POST" and form.is_valid():
         meeting = form.save(commit=False)
-        try:
-            services.save_meeting(
-                meeting, actor=request.user, requested_by=list(form.cleaned_data["requested_by"])
-            )
-        except ValidationError as exc:
-            if creating:
-                meeting.pk = None
-            forms.apply_errors(form, exc)
-        except NoRulebook as exc:  # the convening check needs the rules in force that day
-            if creating:
-                meeting.pk = None
-            form.add_error("starts_at", str(exc))
-        else:
+        if _saved(
+            form,
+            services.save_meeting,
+            meeting,
+            actor=request.user,
+            requested_by=list(form.cleaned_data["requested_by"]),
+            rulebook_field="starts_at",  # the convening check needs the rules of that day
+        ):
             messages.success(
                 request,
                 _("The meeting was scheduled.") if creating else _("The meeting was saved."),
@@ -621,6 +626,20 @@ def meeting_edit(request, pk: int):
     return _meeting_form(request, meeting.body, meeting)
 
 
+def _meeting_record_form(
+    request, form, meeting: Meeting, save, success: str, anchor: str, template: str, **context
+):
+    """A staff form for a meeting's records: a valid POST is saved by ``save()`` (a
+    service call) and answered with the meeting page at ``anchor``; otherwise, or when the
+    service refuses, the form is shown (again, with the errors)."""
+    if request.method == "POST" and form.is_valid() and _saved(form, save):
+        messages.success(request, success)
+        return redirect(reverse("bodies:meeting", args=[meeting.pk]) + anchor)
+    return render(
+        request, template, {"form": form, "meeting": meeting, "body": meeting.body, **context}
+    )
+
+
 def _agenda_form(request, meeting: Meeting, item: AgendaItem):
     creating = item.pk is None
     if creating:
@@ -635,20 +654,15 @@ def _agenda_form(request, meeting: Meeting, item: AgendaItem):
         meeting=meeting,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        item = form.save()
-        audit.record(
-            meeting,
-            "agenda item added" if creating else "agenda item changed",
-            request.user,
-            changes={"agenda_item": item.pk, "title": item.title, "section": item.section},
-        )
-        messages.success(request, _("The agenda item was saved."))
-        return redirect(reverse("bodies:meeting", args=[meeting.pk]) + "#agenda")
-    return render(
+    return _meeting_record_form(
         request,
+        form,
+        meeting,
+        lambda: services.save_agenda_item(form.save(commit=False), actor=request.user),
+        _("The agenda item was saved."),
+        "#agenda",
         "bodies/agenda_form.html",
-        {"form": form, "meeting": meeting, "body": meeting.body, "item": item},
+        item=item,
     )
 
 
@@ -740,23 +754,14 @@ def _motion_form(request, meeting: Meeting, motion: Motion):
     if request.method == "POST" and rule_error:
         form.add_error(None, rule_error)  # no rulebook in force: nothing can be voted
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                motion = form.save()
-                if creating:
-                    audit.record(motion, "proposed", request.user)
-                arguments = form.vote_arguments()
-                if arguments is not None:
-                    services.record_vote(motion, actor=request.user, **arguments)
-        except ValidationError as exc:
-            if creating:
-                form.instance.pk = None
-            forms.apply_errors(form, exc)
-        except NoRulebook as exc:
-            if creating:
-                form.instance.pk = None
-            form.add_error(None, str(exc))
-        else:
+        motion = form.save(commit=False)
+        if _saved(
+            form,
+            services.save_motion,
+            motion,
+            actor=request.user,
+            vote=form.vote_arguments(),
+        ):
             if motion.outcome != "pending":
                 _outcome_message(request, motion)
             else:
@@ -834,9 +839,7 @@ def decision_publish(request, pk: int):
     decision = get_object_or_404(Decision.objects.select_related("body"), pk=pk)
     _require_edit(request, decision.body.district_id)
     if not decision.published:
-        decision.published = True
-        decision.save(update_fields=["published"])
-        audit.record(decision, "published", request.user, changes={"published": [False, True]})
+        services.publish_decision(decision, actor=request.user)
         messages.success(request, _("The decision is published."))
     return redirect("bodies:decision", pk=decision.pk)
 
@@ -844,59 +847,36 @@ def decision_publish(request, pk: int):
 @login_required
 def action_create(request, pk: int):
     meeting = _staff_meeting(request, pk)
-    form = forms.ActionItemForm(_posted(request), meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        item = form.save(commit=False)
-        item.meeting = meeting
-        item.save()
-        audit.record(
-            meeting,
-            "action item added",
-            request.user,
-            changes={"action_item": item.pk, "description": item.description},
-        )
-        messages.success(request, _("The action item was saved."))
-        return redirect(reverse("bodies:meeting", args=[meeting.pk]) + "#actions")
-    return render(
+    form = forms.ActionItemForm(
+        _posted(request), instance=ActionItem(meeting=meeting), meeting=meeting
+    )
+    return _meeting_record_form(
         request,
+        form,
+        meeting,
+        lambda: services.save_action_item(form.save(commit=False), actor=request.user),
+        _("The action item was saved."),
+        "#actions",
         "bodies/action_form.html",
-        {"form": form, "meeting": meeting, "body": meeting.body},
     )
 
 
 @login_required
 def minutes_edit(request, pk: int):
     meeting = _staff_meeting(request, pk)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
-    creating = minutes is None
-    if creating:
-        minutes = Minutes(meeting=meeting, drafted_by=request.user)
+    minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
     editable = minutes.status == MinutesStatus.DRAFT
     form = forms.MinutesForm(_posted(request), instance=minutes)
-    if request.method == "POST":
-        if not editable:
-            form.add_error(None, _("Approved minutes can no longer be changed."))
-        elif form.is_valid():
-            before = {} if creating else _snapshot(Minutes.objects.get(pk=minutes.pk))
-            minutes = form.save()
-            audit.record(
-                minutes,
-                "drafted" if creating else "changed",
-                request.user,
-                changes=audit.diff(before, _snapshot(minutes)),
-            )
-            messages.success(request, _("The draft minutes were saved."))
-            return redirect(reverse("bodies:meeting", args=[meeting.pk]) + "#minutes")
-    return render(
+    return _meeting_record_form(
         request,
+        form,
+        meeting,
+        lambda: services.save_minutes_draft(form.save(commit=False), actor=request.user),
+        _("The draft minutes were saved."),
+        "#minutes",
         "bodies/minutes_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "body": meeting.body,
-            "minutes": minutes,
-            "editable": editable,
-        },
+        minutes=minutes,
+        editable=editable,
     )
 
 
@@ -905,18 +885,17 @@ def minutes_approve(request, pk: int):
     meeting = _staff_meeting(request, pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
     form = forms.ApproveMinutesForm(_posted(request), meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.approve_minutes(minutes, form.cleaned_data["at_meeting"], actor=request.user)
-        except ValidationError as exc:
-            forms.apply_errors(form, exc)
-        else:
-            messages.success(request, _("The minutes are approved."))
-            return redirect(reverse("bodies:meeting", args=[meeting.pk]) + "#minutes")
-    return render(
+    return _meeting_record_form(
         request,
+        form,
+        meeting,
+        lambda: services.approve_minutes(
+            minutes, form.cleaned_data["at_meeting"], actor=request.user
+        ),
+        _("The minutes are approved."),
+        "#minutes",
         "bodies/minutes_approve.html",
-        {"form": form, "meeting": meeting, "body": meeting.body, "minutes": minutes},
+        minutes=minutes,
     )
 
 

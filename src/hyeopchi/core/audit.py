@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,7 @@ ACTION_LABELS = {
     "agenda item added": _("agenda item added"),
     "agenda item changed": _("agenda item changed"),
     "action item added": _("action item added"),
+    "action item changed": _("action item changed"),
     "proposed": _("proposed"),
     "voted: passed": _("voted: passed"),
     "voted: failed": _("voted: failed"),
@@ -77,6 +79,36 @@ def history(obj: models.Model):
     return AuditEvent.objects.filter(
         model=obj._meta.label_lower, object_id=str(obj.pk)
     ).select_related("actor")
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The object's stored fields by attribute name (``district_id``), to :func:`diff`."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def save_and_record(
+    obj: models.Model,
+    validate: Callable[[Any], None] | None = None,
+    actor=None,
+    reason: str = "",
+    *,
+    created: str = "created",
+    changed: str = "changed",
+    values: bool = True,
+) -> Any:
+    """Validate and save ``obj`` in one transaction, recording ``created`` (a new object)
+    or ``changed``, with the field-by-field changes; ``values=False`` records only the
+    names of the fields changed (personal data must not be copied into the history)."""
+    with transaction.atomic():
+        before = None if obj.pk is None else snapshot(type(obj)._base_manager.get(pk=obj.pk))
+        if validate is not None:
+            validate(obj)
+        obj.save()
+        changes = diff(before or {}, snapshot(obj))
+        if not values:
+            changes = {} if before is None else {"fields": sorted(changes)}
+        record(obj, created if before is None else changed, actor, reason, changes)
+    return obj
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

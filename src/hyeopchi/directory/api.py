@@ -1,14 +1,12 @@
 """API of the directory: organisations (public) and people (district staff and city only)."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hyeopchi.core import audit
 from hyeopchi.core.api_support import (
     READ_ERRORS,
     WRITE_AUTH,
@@ -22,6 +20,7 @@ from hyeopchi.core.models import District
 from hyeopchi.core.permissions import Action, actor_for
 
 from .models import Gender, Organisation, OrganisationType, Person
+from .services import save_person
 
 router = Router(tags=["directory"])
 
@@ -164,10 +163,4 @@ def create_person(request, payload: PersonIn):
     if errors:
         raise ValidationError(errors)
     user = require(request, Action.EDIT, payload.district_id)
-    data = payload.dict()
-    person = Person(**data)
-    person.full_clean()
-    with transaction.atomic():
-        person.save()
-        audit.record(person, "created", user)
-    return Status(201, person)
+    return Status(201, save_person(Person(**payload.dict()), actor=user))
