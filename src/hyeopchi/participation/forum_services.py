@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -395,12 +395,3 @@ def export_quarter(district: District, quarter: Quarter, actor=None) -> tuple[by
     )
     filename = f"process-db-{district.code}-{quarter.year}-Q{quarter.number}.xlsx"
     return content, filename
-
-
-def forums_needing_attention(district: District) -> int:
-    """Forums of the district without participant breakdowns (for the staff's checklist)."""
-    return (
-        Forum.objects.filter(district=district)
-        .filter(Q(participants={}) | Q(participants__isnull=True))
-        .count()
-    )
