@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from hyeopchi.bodies import demo
+from hyeopchi.participation import demo_forums
 
 
 class Command(BaseCommand):
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--today: {exc}") from exc
         result = demo.load(today=today)
+        forums = demo_forums.load(today=today)
+        self.stdout.write(forums.summary)
         style = self.style.SUCCESS if result.loaded else self.style.WARNING
         self.stdout.write(style(result.summary))
         if not result.users:
