@@ -1,0 +1,75 @@
+"""Follow-through: the proposal page shows proposal → agenda (→ merged into) → review →
+screening → subcommittee decision → rank and selection; the proposer is notified."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+
+from hyeopchi.participation import services_agendas as agendas
+from hyeopchi.participation import services_priority as rounds
+from hyeopchi.participation.models import Notification
+from tests.participation.test_agendas_world import (  # noqa: F401 - fixture
+    PASS,
+    decision_of,
+    department,
+    fast_passwords,
+    make_proposal,
+    new_agenda,
+    open_round,
+    resident,
+    shortlisted,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def render(proposal) -> str:
+    template = Template('{% include "participation/_proposal_chain.html" %}')
+    return re.sub(r"\s+", " ", template.render(Context({"proposal": proposal})))
+
+
+def test_a_proposal_not_taken_up_says_so(guro):
+    assert "아직 의제로 채택되지 않았습니다" in render(make_proposal(guro))
+
+
+def test_the_chain_follows_the_proposal_to_its_rank(guro, guro_clerk):
+    proposal = make_proposal(guro, title="◦◦천 보행환경 개선")
+    first = new_agenda(guro, guro_clerk, title="◦◦천 보행로", proposal=proposal)
+    other = new_agenda(guro, guro_clerk, title="◦◦천 화장실")
+    survivor = agendas.merge_agendas(
+        [first, other], title="시민과 함께하는 ◦◦천 환경개선", reason="융합", actor=guro_clerk
+    )
+    page = render(proposal)
+    assert "◦◦천 보행로" in page and "시민과 함께하는 ◦◦천 환경개선" in page
+    assert reverse("agendas:detail", args=[survivor.pk]) in page
+    agendas.review(survivor, department(guro, "녹색환경과"), True, "가능", guro_clerk)
+    agendas.screen(survivor, PASS, guro_clerk)
+    decision = decision_of(guro, "2020 의제 적합성 심의")
+    agendas.decide_suitability(survivor, decision, True, guro_clerk)
+    survivor.refresh_from_db()
+    rival = shortlisted(guro, guro_clerk, title="경쟁 의제")
+    r = open_round(guro, [survivor, rival], guro_clerk, selected_count=1)
+    rounds.cast_vote(r, resident(guro), [survivor.pk])
+    rounds.publish(r, guro_clerk, now=r.online_closes_at)
+    page = render(proposal)
+    assert "녹색환경과" in page and "4대 성격 모두 충족" in page
+    assert reverse("bodies:decision", args=[decision.pk]) in page
+    assert "2개 중 1위" in page and "선정" in page
+    assert reverse("agendas:round_results", args=[r.pk]) in page
+    # The proposer heard of every step: agenda, merge, review, screening, decision, rank.
+    messages = list(
+        Notification.objects.filter(user=proposal.author).values_list("message", flat=True)
+    )
+    assert len(messages) == 6, messages
+
+
+def test_the_proposal_page_includes_the_chain(client, guro, guro_clerk):
+    proposal = make_proposal(guro, title="골목길 안전")
+    agenda = new_agenda(guro, guro_clerk, title="안전한 골목길 만들기", proposal=proposal)
+    page = client.get(reverse("proposals:detail", args=[proposal.pk]))
+    assert page.status_code == 200
+    assert reverse("agendas:detail", args=[agenda.pk]) in page.content.decode()
