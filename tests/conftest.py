@@ -9,10 +9,34 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from hyeopchi.bodies.models import Appointment, Body, BodyKind, Membership, Scope, Sector
+from hyeopchi.core.districts import load_districts
 from hyeopchi.core.models import District, Role, RoleAssignment
 from hyeopchi.directory.models import Person
 
 _names = itertools.count(1)
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, threads) end with a flush. One kind of flush for
+    all of them: plain (post_migrate restores content types), never serialized — mixing
+    the two makes restored content types clash with re-created ones."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("serialized_rollback"):
+            kwargs = {**marker.kwargs, "serialized_rollback": False}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _districts_present(request):
+    """The flush after a transactional test also removes the districts the migration
+    loaded; a test that uses the database finds them in place again."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("_django_db_helper")
+    if not District.objects.exists():
+        load_districts(District)
 
 
 @pytest.fixture

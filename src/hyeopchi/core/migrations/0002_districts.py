@@ -1,18 +1,12 @@
-import csv
-from pathlib import Path
-
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "districts.csv"
+from hyeopchi.core.districts import load_districts
 
 
-def load_districts(apps, schema_editor):
-    District = apps.get_model("core", "District")
-    with DATA.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            District.objects.update_or_create(code=row["code"], defaults=row)
+def forwards(apps, schema_editor):
+    load_districts(apps.get_model("core", "District"))
 
 
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
-    operations = [migrations.RunPython(load_districts, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
