@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("hyeopchi.participation.urls_proposals")),
     path("", include("hyeopchi.participation.urls_forums")),
     path("", include("hyeopchi.participation.urls_agendas")),
+    path("", include("hyeopchi.participation.urls_search")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

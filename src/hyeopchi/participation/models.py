@@ -17,6 +17,8 @@ from hyeopchi.bodies.models import Body, Decision
 from hyeopchi.core.models import District
 from hyeopchi.directory.models import Organisation
 
+from .search_models import SearchEntry, SearchKind  # noqa: F401  (the search index)
+
 # ---------------------------------------------------------------- residency
 
 

@@ -1,0 +1,81 @@
+"""The public search page over proposals, agendas and forums (mobile first).
+
+Bad input (empty, one character, over 100 characters, an unknown district or kind) is
+answered on the page with the form as it was typed; never a server error.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hyeopchi.core.models import District
+
+from . import search
+from .forms_search import SearchForm
+
+KIND_URLS = {
+    "proposal": "proposals:detail",
+    "agenda": "agendas:detail",
+    "forum": "forums:detail",
+}
+
+
+def hit_url(hit: search.Hit) -> str:
+    return reverse(KIND_URLS[hit.kind], args=[hit.pk])
+
+
+def _page_number(raw: str | None, last: int) -> int:
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), last)
+
+
+def search_page(request):
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    results = None
+    district = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["district"]:
+            district = District.objects.filter(code=data["district"]).first()
+        last_page = search.MAX_RESULTS // search.PER_PAGE
+        page = _page_number(request.GET.get("page"), last_page)
+        try:
+            results = search.search(
+                data["q"],
+                kinds=[data["kind"]] if data["kind"] else None,
+                district=district,
+                offset=(page - 1) * search.PER_PAGE,
+            )
+        except ValidationError as exc:  # pragma: no cover - the form checked the same
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            if page > results.pages:  # a page past the end: show the last one
+                results = search.search(
+                    data["q"],
+                    kinds=[data["kind"]] if data["kind"] else None,
+                    district=district,
+                    offset=(results.pages - 1) * search.PER_PAGE,
+                )
+            for hit in results.hits:
+                hit.url = hit_url(hit)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "participation/search/search.html",
+        {
+            "form": form,
+            "results": results,
+            "district": district,
+            "query": query.urlencode(),
+            "title": (
+                _("Search: %(q)s") % {"q": results.query} if results is not None else _("Search")
+            ),
+        },
+    )
