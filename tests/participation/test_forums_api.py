@@ -75,6 +75,9 @@ def test_public_list_and_detail(client, guro, eunpyeong):
     assert detail["agendas"] == []
     assert client.get(f"{API}/forums", {"type": "generation"}).json()["count"] == 1
     assert client.get(f"{API}/forums", {"quarter": "2020-Q2"}).json()["count"] == 1
+    found = client.get(f"{API}/forums", {"q": "보행"}).json()
+    assert [i["title"] for i in found["items"]] == ["구로 원탁회의"]
+    assert client.get(f"{API}/forums", {"q": "원탁", "district": guro.code}).json()["count"] == 1
     bad = client.get(f"{API}/forums", {"quarter": "2020-Q9"})
     assert bad.status_code == 422 and "quarter" in bad.json()["errors"]
     assert client.get(f"{API}/forums/999999").status_code == 404

@@ -342,7 +342,9 @@ def list_forums(
     year: int | None = None,
     quarter: str | None = Query(None, description="e.g. 2020-Q1"),
     stage: str | None = None,
-    q: str | None = Query(None, max_length=100, description="Words in title or summary."),
+    q: str | None = Query(
+        None, max_length=100, description="A word or part of one in title, summary, place, ideas."
+    ),
 ):
     """Forum records, latest first. Filter by ``district`` (code) or ``district_id``,
     ``type``, ``year``, ``quarter`` (2020-Q1), ``stage`` or words ``q``."""
@@ -359,7 +361,7 @@ def list_forums(
             raise ValidationError({"quarter": [_("Write a quarter as 2020-Q1.")]}) from None
     qs = services.filter_forums(qs, type=type, year=year, stage=stage, quarter=parsed)
     if q:
-        qs = qs.filter(title__icontains=q) | qs.filter(summary__icontains=q)
+        qs = services.search_forums(qs, q)
     return qs
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -220,6 +220,21 @@ def filter_forums(qs, *, district=None, type=None, year=None, stage=None, quarte
     if quarter is not None:
         qs = qs.filter(held_on__gte=quarter.first_day, held_on__lte=quarter.last_day)
     return qs
+
+
+def search_forums(qs, text: str):
+    """Forums whose title, summary, place or one of whose ideas contains ``text`` (a part
+    of a Korean compound is found: 보행 finds ◦◦천 보행환경 개선)."""
+    text = (text or "").strip()
+    if not text:
+        return qs
+    with_idea = ForumIdea.objects.filter(text__icontains=text).values("forum_id")
+    return qs.filter(
+        Q(title__icontains=text)
+        | Q(summary__icontains=text)
+        | Q(place__icontains=text)
+        | Q(pk__in=with_idea)
+    )
 
 
 def linked_agendas(forum: Forum):

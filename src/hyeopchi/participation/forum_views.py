@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -155,14 +154,7 @@ def forum_list(request):
     qs = services.filter_forums(
         qs, district=district, type=data.get("type") or None, year=data.get("year")
     )
-    text = (data.get("q") or "").strip()
-    if text:
-        qs = qs.filter(
-            Q(title__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(place__icontains=text)
-            | Q(pk__in=Forum.objects.filter(ideas__text__icontains=text).values("pk"))
-        )
+    qs = services.search_forums(qs, data.get("q") or "")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     policy = services.record_policy()
     stage_labels = {s.key: s.label for s in policy.stages}
