@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from hyeopchi.bodies import demo
-from hyeopchi.participation import demo_forums
+from hyeopchi.participation import demo_agendas, demo_forums
 
 
 class Command(BaseCommand):
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         result = demo.load(today=today)
         forums = demo_forums.load(today=today)
         self.stdout.write(forums.summary)
+        self.stdout.write(demo_agendas.load(today=today).summary)
         style = self.style.SUCCESS if result.loaded else self.style.WARNING
         self.stdout.write(style(result.summary))
         if not result.users:
