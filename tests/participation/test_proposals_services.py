@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from hyeopchi.core.models import AuditEvent, District, Role
 from hyeopchi.participation import proposal_services as ps
@@ -317,7 +317,7 @@ def test_review_needs_an_opinion_and_the_right_staff(guro, eunpyeong, guro_staff
 
 def test_city_wide_proposals_are_handled_by_city_officers(guro, guro_staff, city_officer):
     proposal = propose(resident(guro), scope="city", category="교통")
-    proposal = to_review(proposal, dt.date.today())
+    proposal = to_review(proposal, timezone.localdate())
     with pytest.raises(PermissionError):
         ps.review(proposal, guro_staff, feasible=True, opinion="가능")
     proposal = ps.review(proposal, city_officer, feasible=False, opinion="어렵습니다")

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from hyeopchi.core.models import Role
 from hyeopchi.participation import proposal_services as ps
@@ -109,7 +110,7 @@ def test_list_queries_do_not_grow_with_rows(client, guro, guro_staff, as_staff):
 
 def test_proposal_page_queries_do_not_grow_with_comments(client, guro, guro_staff, settings):
     settings.PARTICIPATION_RATE_LIMITS = {"comment": (100, 600)}
-    proposal = to_debate(propose(resident(guro)), guro_staff, dt.date.today())
+    proposal = to_debate(propose(resident(guro)), guro_staff, timezone.localdate())
     from hyeopchi.participation import debate
 
     fans = [resident(guro) for _ in range(10)]
@@ -129,7 +130,7 @@ def test_proposal_page_shows_count_deadlines_and_escapes_text(client, guro, guro
         problem="<script>alert(1)</script>\n둘째 줄",
         files=[png(), pdf()],
     )
-    proposal = to_debate(proposal, guro_staff, dt.date.today())
+    proposal = to_debate(proposal, guro_staff, timezone.localdate())
     page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>둘째 줄" in page
@@ -283,7 +284,7 @@ def test_csrf_is_required(guro):
 
 def test_staff_review_and_answer_pages(client, guro, guro_staff):
     author = resident(guro, email="author@example.com")
-    proposal = to_review(propose(author), dt.date.today())
+    proposal = to_review(propose(author), timezone.localdate())
     client.force_login(guro_staff)
     review = reverse("proposals:review", args=[proposal.pk])
     response = client.post(review, {"feasible": "yes", "opinion": ""})
@@ -305,7 +306,7 @@ def test_staff_review_and_answer_pages(client, guro, guro_staff):
 
 @pytest.mark.parametrize("name", ["review", "answer"])
 def test_staff_pages_refuse_others(client, guro, eunpyeong, name):
-    proposal = to_review(propose(resident(guro)), dt.date.today())
+    proposal = to_review(propose(resident(guro)), timezone.localdate())
     url = reverse(f"proposals:{name}", args=[proposal.pk])
     assert client.get(url).status_code == 302  # sign in first
     client.force_login(make_user("ep", Role.DISTRICT_STAFF, eunpyeong))

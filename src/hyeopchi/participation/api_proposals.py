@@ -10,8 +10,6 @@ resident roll. Rate limits answer 429; a second support or report answers 409.
 Proposers and commenters appear masked (김*수); no e-mail or phone is ever returned.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any, Literal
 
@@ -194,7 +192,10 @@ class CommentOut(Schema):
     hidden: bool
     hidden_reason: str
     created_at: dt.datetime
-    replies: list[CommentOut] = []
+    replies: list["CommentOut"] = []
+
+
+CommentOut.model_rebuild()
 
 
 class CommentIn(Schema):
@@ -446,7 +447,7 @@ class _Rows:
         return [self.convert(row, today) for row in self.qs[key]]
 
 
-@router.get("/proposals/{proposal_id}", response={200: ProposalDetailOut, **READ_ERRORS})
+@router.get("/proposals/{int:proposal_id}", response={200: ProposalDetailOut, **READ_ERRORS})
 def get_proposal(request, proposal_id: int):
     """A proposal with its deadlines (days left, overdue), review, answer, files and
     what became of it (agenda → decision)."""
@@ -470,7 +471,9 @@ def _comment_out(comment: Comment, staff_ids: set[int]) -> dict[str, Any]:
     }
 
 
-@router.get("/proposals/{proposal_id}/comments", response={200: list[CommentOut], **READ_ERRORS})
+@router.get(
+    "/proposals/{int:proposal_id}/comments", response={200: list[CommentOut], **READ_ERRORS}
+)
 def list_comments(request, proposal_id: int):
     """The debate: top-level comments in order, each with its replies."""
     proposal = get_object_or_404(Proposal, pk=proposal_id)
@@ -528,7 +531,7 @@ def create_proposal(request, payload: ProposalIn):
 
 
 @router.post(
-    "/proposals/{proposal_id}/attachments",
+    "/proposals/{int:proposal_id}/attachments",
     response={201: list[AttachmentOut], **ACTION_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -553,7 +556,7 @@ def add_attachments(request, proposal_id: int, files: list[UploadedFile] = FILES
 
 
 @router.post(
-    "/proposals/{proposal_id}/support",
+    "/proposals/{int:proposal_id}/support",
     response={201: SupportOut, **ACTION_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -572,7 +575,7 @@ def support(request, proposal_id: int):
 
 
 @router.post(
-    "/proposals/{proposal_id}/comments",
+    "/proposals/{int:proposal_id}/comments",
     response={201: CommentOut, **ACTION_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -594,7 +597,7 @@ def add_comment(request, proposal_id: int, payload: CommentIn):
 
 
 @router.post(
-    "/proposals/comments/{comment_id}/report",
+    "/proposals/comments/{int:comment_id}/report",
     response={201: ErrorOut, **ACTION_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -689,7 +692,7 @@ def _staff_proposal(request, proposal_id: int) -> tuple[Any, Proposal]:
 
 
 @router.post(
-    "/proposals/{proposal_id}/review",
+    "/proposals/{int:proposal_id}/review",
     response={200: ProposalDetailOut, **WRITE_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -714,7 +717,7 @@ def review(request, proposal_id: int, payload: ReviewIn):
 
 
 @router.post(
-    "/proposals/{proposal_id}/answer",
+    "/proposals/{int:proposal_id}/answer",
     response={200: ProposalDetailOut, **WRITE_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -726,7 +729,7 @@ def answer(request, proposal_id: int, payload: AnswerIn):
 
 
 @router.post(
-    "/proposals/comments/{comment_id}/hide",
+    "/proposals/comments/{int:comment_id}/hide",
     response={200: CommentOut, **WRITE_ERRORS},
     auth=WRITE_AUTH,
 )
@@ -824,7 +827,7 @@ def residencies(request, district: str | None = None, verified: bool | None = No
 
 
 @router.post(
-    "/proposals/residencies/{residency_id}/confirm",
+    "/proposals/residencies/{int:residency_id}/confirm",
     response={200: StaffResidencyOut, **WRITE_ERRORS},
     auth=WRITE_AUTH,
 )
