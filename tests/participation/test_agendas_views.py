@@ -238,3 +238,39 @@ def test_the_public_page_escapes_text_and_hides_unpublished_decisions(client, gu
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
     assert "<b>x</b>" not in page and "<i>ok</i>" not in page
     assert reverse("bodies:decision", args=[decision.pk]) not in page
+
+
+JUNK = [
+    {},
+    {"title": "x" * 5000, "year": "²⁰²⁰", "category": "<script>"},
+    {"proposals": ["abc"], "forum_ideas": ["-1"], "departments": ["99999999999999999999"]},
+    {"transfers": "a;b;c\n;;\n" + "9" * 40, "proposal_numbers": "1" * 30},
+    {"agendas": ["x", "1"], "into": "0", "reason": "", "feasible": "maybe"},
+    {"decision": "1e9", "suitable": "yes", "openness": "yes", "openness_reason": "\x00"},
+    {"agenda": "abc", "t-1-0": "-3", "online_opens_at": "2020-02-30T25:00", "selected_count": "-1"},
+]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_to_every_staff_form_is_answered_with_the_form(clerk_client, guro, guro_clerk, junk):
+    from tests.participation.test_agendas_world import open_round, shortlisted
+
+    agenda = new_agenda(guro, guro_clerk)
+    r = open_round(guro, [shortlisted(guro, guro_clerk)], guro_clerk, selected_count=1)
+    urls = [
+        reverse("agendas:create", args=[guro.code]),
+        reverse("agendas:merge", args=[guro.code]),
+        reverse("agendas:edit", args=[agenda.pk]),
+        reverse("agendas:sources", args=[agenda.pk]),
+        reverse("agendas:review", args=[agenda.pk]),
+        reverse("agendas:screen", args=[agenda.pk]),
+        reverse("agendas:decide", args=[agenda.pk]),
+        reverse("agendas:reopen", args=[agenda.pk]),
+        reverse("agendas:round_create", args=[guro.code]),
+        reverse("agendas:round_edit", args=[r.pk]),
+        reverse("agendas:round_tallies", args=[r.pk]),
+        reverse("agendas:round", args=[r.pk]),
+    ]
+    for url in urls:
+        response = clerk_client.post(url, junk)
+        assert response.status_code in (200, 302), (url, response.status_code)

@@ -53,7 +53,7 @@ def parse_numbers(text: str) -> list[int]:
     numbers = []
     for part in text.replace(",", " ").split():
         part = part.lstrip("#")
-        if not part.isdigit() or len(part) > 12:
+        if not part.isdecimal() or len(part) > 12:
             raise ValidationError(
                 _("“%(part)s” is not a number; separate numbers by commas.") % {"part": part[:20]}
             )
@@ -74,7 +74,7 @@ def parse_transfers(text: str) -> list[SourceSpec]:
         note = parts[2] if len(parts) > 2 else ""
         amount = None
         if amount_text:
-            if not amount_text.isdigit() or len(amount_text) > 16:
+            if not amount_text.isdecimal() or len(amount_text) > 16:
                 problems.append(
                     _("Line %(n)s: the amount “%(amount)s” is not a whole number of won.")
                     % {"n": n, "amount": parts[1][:30]}

@@ -81,7 +81,7 @@ def _year(request, district: District) -> tuple[int, list[int]]:
         set(Agenda.objects.filter(district=district).values_list("year", flat=True)), reverse=True
     )
     raw = (request.GET.get("year") or "").strip()
-    if raw.isdigit() and len(raw) == 4:
+    if raw.isdecimal() and len(raw) == 4:
         return int(raw), years
     return (years[0] if years else timezone.localdate().year), years
 
@@ -351,7 +351,7 @@ def agenda_merge(request, code: str):
     _require_edit(request, district.pk)
     year, _years = _year(request, district)
     initial = {}
-    picked = [p for p in request.GET.getlist("agenda") if p.isdigit()]
+    picked = [p for p in request.GET.getlist("agenda") if p.isdecimal() and len(p) < 19]
     if picked:
         initial["agendas"] = picked
     form = forms.MergeForm(_posted(request), district=district, year=year, initial=initial)
@@ -534,7 +534,7 @@ def round_detail(request, pk: int):
                 return redirect("agendas:round", pk=r.pk)
     chosen = set()
     if form.is_bound:
-        chosen = {int(v) for v in request.POST.getlist("agendas") if v.isdigit()}
+        chosen = {int(v) for v in request.POST.getlist("agendas") if v.isdecimal() and len(v) < 19}
     return render(
         request,
         "participation/agendas/priority_detail.html",
@@ -721,7 +721,7 @@ def round_tallies(request, pk: int):
                 values[name] = raw
                 if raw == "":
                     continue
-                if not raw.isdigit() or len(raw) > 9:
+                if not raw.isdecimal() or len(raw) > 9:
                     errors.append(
                         _("“%(value)s” for “%(title)s” (%(channel)s) is not a whole number.")
                         % {"value": raw[:20], "title": a.title, "channel": channel}
