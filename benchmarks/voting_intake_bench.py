@@ -16,8 +16,10 @@ Environment:
   BENCH_INTAKE_SECONDS     duration of the load (default 60)
   BENCH_INTAKE_RATE        first ballots offered per second (default 320)
   BENCH_INTAKE_DUPLICATES  extra duplicate requests, as a share of first ballots (0.05)
-  BENCH_INTAKE_WORKERS     gunicorn worker processes (default 3)
+  BENCH_INTAKE_WORKERS     gunicorn worker processes (default 2: one per core)
   BENCH_INTAKE_THREADS     threads per worker (default 4)
+  BENCH_INTAKE_WORKER_CLASS  gunicorn worker class (default gthread, keeps connections
+                           alive; sync closes each connection and was slower here)
   BENCH_INTAKE_CLIENTS     client threads of the load generator (default 48)
   BENCH_INTAKE_AUTH        how voters authenticate: pass (signed ballot pass, default) or
                            token (personal API token: two more queries per ballot)
@@ -32,7 +34,6 @@ import math
 import os
 import random
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -74,6 +75,7 @@ class Outcome:
     status: int  # 0: no answer (connection failed)
     latency_ms: float  # from the due time (includes any queueing behind schedule)
     service_ms: float  # from sending the request
+    done: float  # seconds after the start
     detail: str = ""
 
 
@@ -157,7 +159,7 @@ def seed(voters: int, auth: str = "pass") -> tuple[Contest, list[dict[str, str]]
     return contest, headers, [v.pk for v in roll]
 
 
-def start_server(port: int, workers: int, threads: int, log) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int, log, worker_class: str = "sync"):
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -170,7 +172,7 @@ def start_server(port: int, workers: int, threads: int, log) -> subprocess.Popen
         sys.executable, "-m", "gunicorn", "hyeopchi.wsgi:application",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
-        "--worker-class", "gthread",
+        "--worker-class", worker_class,
         "--threads", str(threads),
         "--keep-alive", "75",
         "--backlog", "2048",
@@ -178,9 +180,7 @@ def start_server(port: int, workers: int, threads: int, log) -> subprocess.Popen
         "--log-level", "warning",
     ]  # fmt: skip
     # Refused ballots are logged by django.request as warnings: keep them out of the report.
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
-    )
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
 
 
 def wait_ready(port: int, path: str, server: subprocess.Popen, timeout: float = 60) -> None:
@@ -201,13 +201,68 @@ def wait_ready(port: int, path: str, server: subprocess.Popen, timeout: float = 
 
 
 def stop_server(server: subprocess.Popen) -> None:
+    """SIGTERM to the gunicorn master, which stops its workers; SIGKILL after 30 s."""
     if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
+        server.terminate()
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+            server.kill()
             server.wait()
+
+
+# ---------------------------------------------------------------- CPU accounting (Linux)
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _family(root: int) -> list[int]:
+    """``root`` and its children (gunicorn workers, PostgreSQL backends)."""
+    pids = [root]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == root:
+                pids.append(int(entry.name))
+    return pids
+
+
+def _postmaster_pid() -> int | None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW data_directory")
+            data = Path(cursor.fetchone()[0])
+        return int((data / "postmaster.pid").read_text().split()[0])
+    except Exception:  # not a superuser, or another machine: no database figure
+        return None
+
+
+class CpuMeter:
+    """CPU time used by the server, the database and this process between start and stop."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid, self.db_pid = server_pid, _postmaster_pid()
+
+    def _sample(self) -> tuple[float, float, float]:
+        server = sum(_cpu_seconds(p) for p in _family(self.server_pid))
+        db = sum(_cpu_seconds(p) for p in _family(self.db_pid)) if self.db_pid else 0.0
+        return server, db, time.process_time()
+
+    def start(self) -> None:
+        self.before = self._sample()
+
+    def stop(self) -> tuple[float, float, float]:
+        after = self._sample()
+        return tuple(a - b for a, b in zip(after, self.before, strict=True))  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- load
@@ -217,10 +272,15 @@ def plan(voters: int, rate: float, duplicate_share: float, rng: random.Random) -
     """First ballots of voters 0..n-1 evenly at ``rate``; duplicates mixed in, half at
     the same moment as the voter's first ballot (racing it), half 0.2–3 s later."""
     items = [Planned(i / rate, i, False) for i in range(voters)]
+    end = (voters - 1) / rate
     for _k in range(round(voters * duplicate_share)):
         target = rng.randrange(voters)
         delay = 0.0 if rng.random() < 0.5 else rng.uniform(0.2, 3.0)
-        items.append(Planned(target / rate + delay, target, True))
+        due = target / rate + delay
+        if due > end:  # keep the schedule within the run: a later voter's duplicate
+            target = rng.randrange(max(1, voters - round(3.0 * rate)))
+            due = target / rate + delay
+        items.append(Planned(min(due, end), target, True))
     items.sort(key=lambda p: p.due)
     return items
 
@@ -284,6 +344,7 @@ def load(
                     status,
                     (done - due) * 1000,
                     (done - sent) * 1000,
+                    done - start,
                     detail,
                 )
             )
@@ -314,7 +375,8 @@ def run(measure) -> None:
     seconds = _env("BENCH_INTAKE_SECONDS", 60)
     rate = _env("BENCH_INTAKE_RATE", 320)
     duplicate_share = _env("BENCH_INTAKE_DUPLICATES", 0.05)
-    workers = int(_env("BENCH_INTAKE_WORKERS", 3))
+    worker_class = os.environ.get("BENCH_INTAKE_WORKER_CLASS", "gthread")
+    workers = int(_env("BENCH_INTAKE_WORKERS", 2))
     threads = int(_env("BENCH_INTAKE_THREADS", 4))
     clients = int(_env("BENCH_INTAKE_CLIENTS", 48))
     auth = os.environ.get("BENCH_INTAKE_AUTH", "pass")
@@ -326,7 +388,7 @@ def run(measure) -> None:
     contest, headers, voter_pks = seed(voters, auth)
     print(
         f"voting intake: seeded {voters:,} voters with {auth_label[auth]} in "
-        f"{time.perf_counter() - t0:.1f} s; gunicorn {workers} gthread workers × "
+        f"{time.perf_counter() - t0:.1f} s; gunicorn {workers} {worker_class} workers × "
         f"{threads} threads, {clients} client threads, {os.cpu_count()} CPUs"
     )
     measure(
@@ -338,7 +400,7 @@ def run(measure) -> None:
     port = _free_port()
     path = f"/api/v1/voting/contests/{contest.pk}/ballots"
     with tempfile.TemporaryFile() as log:
-        server = start_server(port, workers, threads, log)
+        server = start_server(port, workers, threads, log, worker_class)
         try:
             wait_ready(port, f"/api/v1/voting/contests/{contest.pk}", server)
             # warm every worker's connection and imports on a public read
@@ -348,7 +410,10 @@ def run(measure) -> None:
                 conn.getresponse().read()
                 conn.close()
             schedule = plan(voters, rate, duplicate_share, rng)
+            meter = CpuMeter(server.pid)
+            meter.start()
             outcomes, elapsed, reconnects = load(port, path, headers, schedule, clients)
+            cpu_server, cpu_db, cpu_client = meter.stop()
         except Exception:
             log.seek(0)
             print(log.read()[-3000:].decode("utf-8", "replace"))
@@ -376,10 +441,12 @@ def run(measure) -> None:
     latencies = [o.latency_ms for o in outcomes if o.status]
     service = [o.service_ms for o in outcomes if o.status]
     accepted_latency = [o.latency_ms for o in accepted]
+    span = max((o.done for o in outcomes), default=elapsed)
     print(
-        f"voting intake: {len(outcomes):,} requests in {elapsed:.1f} s "
-        f"({len(outcomes) / elapsed:.0f} req/s offered {rate * (1 + duplicate_share):.0f}/s); "
-        f"{len(accepted):,} ballots accepted = {len(accepted) / elapsed:.0f} ballots/s"
+        f"voting intake: {len(outcomes):,} requests in {span:.1f} s = "
+        f"{len(outcomes) / span:.0f} req/s (offered {rate * (1 + duplicate_share):.0f}/s for "
+        f"{seconds:.0f} s); {len(accepted):,} ballots accepted = "
+        f"{len(accepted) / span:.0f} ballots/s"
     )
     print(
         f"voting intake latency (from due time), all answers: p50 {percentile(latencies, 50):.1f}"
@@ -396,6 +463,12 @@ def run(measure) -> None:
         f"voting intake statuses: {dict(sorted(statuses.items()))}; duplicates sent "
         f"{duplicates_sent:,}, refused as 'already voted' {refused_as_duplicate:,}; "
         f"reconnects {reconnects}"
+    )
+    per = 1000 / max(1, len(outcomes))
+    print(
+        f"voting intake CPU per request: server {cpu_server * per:.2f} ms, database "
+        f"{cpu_db * per:.2f} ms, load generator {cpu_client * per:.2f} ms "
+        f"(machine load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
     )
     for o in other_errors[:5]:
         print(f"  unexpected answer {o.status}: {o.detail[:160]}")
