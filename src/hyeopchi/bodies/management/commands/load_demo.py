@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from hyeopchi.bodies import demo
-from hyeopchi.participation import demo_agendas, demo_forums
+from hyeopchi.participation import demo_agendas, demo_forums, demo_proposals
 
 
 class Command(BaseCommand):
@@ -34,6 +34,9 @@ class Command(BaseCommand):
         result = demo.load(today=today)
         forums = demo_forums.load(today=today)
         self.stdout.write(forums.summary)
+        proposals = demo_proposals.load(today=today)
+        self.stdout.write(proposals.summary)
+        result.users.extend(u for u in proposals.users if u[0] not in {v[0] for v in result.users})
         self.stdout.write(demo_agendas.load(today=today).summary)
         style = self.style.SUCCESS if result.loaded else self.style.WARNING
         self.stdout.write(style(result.summary))
