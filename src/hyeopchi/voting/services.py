@@ -32,6 +32,17 @@ Decisions documented here:
   code's district gets are cast in one request, and the code is used up by it.
 - **Paper ballots** may be imported from the day the vote opens until a count of the
   contest is published.
+- **Ballot passes** (``ballot_pass``) let a voter's device cast ballots of that one vote
+  with a signed value instead of a session or API token; intake then costs one query for
+  the roll entry and one statement for roll entry and ballot together.
+- **Once a vote is open** its contests and projects are fixed and its closing can only be
+  extended; intake may therefore cache the contest for a few seconds per process.
+
+What the database itself still knows: PostgreSQL keeps the transaction id (``xmin``) and
+the physical order of rows, and a roll entry and its ballot are written in the same
+transaction (they must be, so that neither exists without the other). Someone with direct
+access to the database server, not to the application's data, could link them through
+those; nothing the application stores, shows or exports does.
 """
 
 from __future__ import annotations
