@@ -224,12 +224,28 @@ class _Contains(Func):
         super().__init__(F(column), grams_of)
 
 
+class _ILike(Func):
+    """``column ILIKE '%query%'`` (PostgreSQL), the query's wildcards taken literally.
+
+    Not Django's ``icontains`` (``UPPER(column) LIKE UPPER(…)``): on the bare column the
+    planner estimates from the column's statistics, so a word found in most records walks
+    the newest rows instead of fetching every match first."""
+
+    output_field = BooleanField()
+    template = "%(expressions)s"
+    arg_joiner = " ILIKE "
+
+    def __init__(self, column: str, query: str) -> None:
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        super().__init__(F(column), Value(f"%{escaped}%", output_field=TextField()))
+
+
 def _postgres_refs(query: str, kinds: Sequence[str], district_id: int | None) -> list[Ref]:
     entries = SearchEntry.objects.filter(kind__in=kinds)
     if district_id is not None:
         entries = entries.filter(district_id=district_id)
-    in_title = Q(_Contains("title_grams", query), title__icontains=query)
-    in_body = Q(_Contains("body_grams", query), body__icontains=query)
+    in_title = Q(_Contains("title_grams", query), _ILike("title", query))
+    in_body = Q(_Contains("body_grams", query), _ILike("body", query))
     fields = ("kind", "object_id", "day")
     title_rows = entries.filter(in_title).order_by("-day", "-id").values_list(*fields)
     body_rows = entries.filter(in_body).exclude(in_title).order_by("-day", "-id")
