@@ -13,13 +13,12 @@ from playwright.sync_api import expect
 
 from hyeopchi.core.models import AuditEvent, Role
 from hyeopchi.participation.models import Forum
-from tests.browser.conftest import browser  # noqa: F401  (the Chromium fixture)
 from tests.conftest import make_body, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_clerk_records_a_forum_on_a_phone_and_downloads_the_sheet(browser, live_server):  # noqa: F811
+def test_clerk_records_a_forum_on_a_phone_and_downloads_the_sheet(browser, live_server):
     from hyeopchi.core.models import District
 
     guro = District.objects.get(name_ko="구로구")
