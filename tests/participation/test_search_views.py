@@ -191,3 +191,18 @@ def test_the_api_issues_the_same_queries_for_2_or_10_results(client):
             assert client.get(API, {"q": "보행", "limit": 50}).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_district_page_has_a_search_box_for_its_district(english):
+    guro = district()
+    proposal("보행 구로")
+    proposal("보행 은평", where=district("은평구"))
+    page = english.get(reverse("bodies:district", args=[guro.code]))
+    html = page.content.decode()
+    assert 'role="search"' in html and f'name="district" value="{guro.code}"' in html
+    assert f'action="{URL}"' in html
+    found = english.get(URL, {"q": "보행", "district": guro.code}).content.decode()
+    assert "보행 구로" in found and "보행 은평" not in found
+    empty = english.get(URL, {"district": guro.code}).content.decode()
+    assert f'<option value="{guro.code}" selected>' in empty
+    assert "could not be done" not in empty

@@ -36,7 +36,10 @@ def _page_number(raw: str | None, last: int) -> int:
 
 
 def search_page(request):
-    form = SearchForm(request.GET if "q" in request.GET else None)
+    if "q" in request.GET:
+        form = SearchForm(request.GET)
+    else:  # e.g. from a district page's link: that district chosen, nothing searched yet
+        form = SearchForm(initial={"district": request.GET.get("district", "")[:5]})
     results = None
     district = None
     if form.is_bound and form.is_valid():
