@@ -229,7 +229,7 @@ def test_publication_ranks_every_agenda_and_selects_the_top_n(
     # Every agenda went ranked → selected/deferred, audited; proposers were told.
     actions = [e.action for e in audit.history(c)][-2:]
     assert actions == ["ranked", "deferred"]
-    told = Notification.objects.filter(message__contains="4")
+    told = Notification.objects.filter(message__contains="4개 중")
     assert told.count() == 4 and len(mail.outbox) >= 4
     # Closed: no more votes, tallies, scores or a second publication.
     with pytest.raises(ValidationError):
