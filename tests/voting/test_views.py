@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from hyeopchi.core.models import AuditEvent, Role
-from hyeopchi.voting import results, services
+from hyeopchi.voting import results, services, tasks
 from hyeopchi.voting.models import (
     Ballot,
     CodeBatch,
@@ -609,3 +609,73 @@ def test_results_page_queries_do_not_grow(client, guro, django_assert_max_num_qu
     fake_published(election, winners=("P01", "P07"))
     with django_assert_max_num_queries(8):
         assert client.get(reverse("voting:results", args=[election.pk])).status_code == 200
+
+
+# ---------------------------------------------------------------- counting through the pages
+
+
+def test_clerk_counts_with_both_rules_compares_and_publishes(client, clerk, guro_vote):
+    contest = contest_of(guro_vote)
+    for choices in (["P1", "P2"], ["P1", "P2"], ["P4"], ["P3"]):
+        services.cast_ballot(contest, make_voter(guro_vote), choices)
+    signed_in(client, clerk)
+    url = reverse("voting:count", args=[contest.pk])
+    page = text(client.get(url))
+    assert "Counting starts once the vote has closed" in page
+    assert "errorlist" in text(client.post(url, {"rule": "greedy", "completion": "none"}))
+    assert not CountRun.objects.exists()
+    close(guro_vote)
+    page = text(client.get(url))
+    assert 'value="greedy" checked' in page or re.search(r'value="greedy"[^>]*checked', page)
+    response = client.post(url, {"rule": "mes_cost", "completion": "greedy_fill"})
+    mes = CountRun.objects.get()
+    assert response["Location"] == reverse("voting:run", args=[mes.pk])
+    progress = client.get(reverse("voting:run_progress", args=[mes.pk])).json()
+    assert progress["status"] == "queued" and not progress["finished"]
+    assert 'http-equiv="refresh"' in text(client.get(response["Location"]))
+    client.post(url, {"rule": "greedy", "completion": "none"})
+    for run in CountRun.objects.all():
+        tasks.execute(run.pk)
+    progress = client.get(reverse("voting:run_progress", args=[mes.pk])).json()
+    assert progress["finished"] and progress["done"] == progress["total"]
+    page = text(client.get(url))
+    assert "Compare the counts" in page
+    run_page = text(client.get(reverse("voting:run", args=[mes.pk])))
+    assert "Publish this result" in run_page and "Method of Equal Shares" in run_page
+    response = client.post(reverse("voting:run_publish", args=[mes.pk]))
+    assert response["Location"] == reverse("voting:results", args=[guro_vote.pk])
+    contest.refresh_from_db()
+    assert contest.published_run_id == mes.pk
+    # The results page is public now, and the Pabulib file downloadable.
+    client.logout()
+    assert "Funded projects" in text(client.get(response["Location"]))
+
+
+def test_voter_sees_why_their_projects_were_or_were_not_funded(client, guro_vote, voter):
+    contest = contest_of(guro_vote)
+    signed_in(client, voter.user)
+    client.post(ballot_url(guro_vote), {"choice": ["P1", "P3"], "action": "cast"})
+    others = (["P1", "P2"], ["P1", "P2"], ["P4"], ["P4"], ["P4"])
+    receipts = [services.cast_ballot(contest, make_voter(guro_vote), c) for c in others]
+    close(guro_vote)
+    clerk = make_user("clerk-guro", Role.DISTRICT_STAFF, guro_vote.district)
+    run = results.start_count(contest, "greedy", "none", clerk)
+    tasks.execute(run.pk)
+    results.publish(contest, CountRun.objects.get(pk=run.pk), clerk)
+    url = reverse("voting:results", args=[guro_vote.pk])
+    # The receipt this browser kept: the explanation shows without typing it.
+    page = text(client.get(url))
+    assert "Your ballot" in page
+    # Greedy: P1 (3 votes) and P4 (3) first: P1 4억 + P4 5억 = 9억; P3 (1 vote, 3억) no
+    # longer fits in the 1억 left.
+    mine = page.split('id="my-ballot-')[1].split("</div>")[0]
+    assert "사업 P1" in mine and "사업 P3" in mine
+    assert "Funded as project no." in mine
+    assert "less than its cost" in mine
+    # Someone else types their receipt in, on another browser.
+    client.logout()
+    page = text(client.post(url, {"receipt": receipts[2].lower()}))
+    mine = page.split('id="my-ballot-')[1].split("</div>")[0]
+    assert "사업 P4" in mine and "사업 P1" not in mine
+    bad = text(client.post(url, {"receipt": "ABCD-EFGH-JKMN-PQRS"}))
+    assert "No counted ballot" in bad and 'id="my-ballot-' not in bad

@@ -48,7 +48,7 @@ def start_count(contest: Contest, rule: str, completion: str, actor, *, now=None
     from .tasks import run_count
 
     now = now or timezone.now()
-    election = contest.election
+    election = Election.objects.get(pk=contest.election_id)
     errors: dict[str, list[str]] = {}
     if not election.is_closed(now):
         errors[NON_FIELD] = [_("Counting starts once the vote has closed.")]
@@ -314,22 +314,27 @@ def present(contest: Contest, run: CountRun, projects: list[Project]) -> dict[st
 
 
 def fairness_view(report: Any, budget: int) -> dict[str, Any] | None:
-    """The counting engine's fairness report as labelled facts and a table of areas."""
+    """The stored fairness report as labelled facts and a table of spending per area."""
     if not isinstance(report, dict):
         return None
     facts: list[tuple[str, str]] = []
-    voters = report.get("voters")
+    voting_for = int(report.get("voting_for") or report.get("voters") or 0)
     none = report.get("voters_with_nothing")
-    if voters is not None and none is not None:
-        share = percent(Fraction(int(none), int(voters))) if voters else "0%"
+    if none is not None:
+        share = percent(Fraction(int(none), voting_for)) if voting_for else "0%"
         facts.append((_("Voters with none of their projects funded"), f"{none} ({share})"))
+    every = report.get("voters_with_all")
+    if every is not None:
+        share = percent(Fraction(int(every), voting_for)) if voting_for else "0%"
+        facts.append((_("Voters with all of their projects funded"), f"{every} ({share})"))
     for key, label in (
-        ("average_funded_per_voter", _("Projects funded per voter, on average")),
-        ("average_satisfaction", _("Share of a voter's chosen cost funded, on average")),
+        ("average_share_funded", _("Share of a voter's projects funded, on average")),
+        ("average_cost_share", _("Share of the cost of a voter's projects funded, on average")),
     ):
         if report.get(key) is not None:
-            facts.append((str(label), str(report[key])))
+            facts.append((str(label), percent(Fraction(report[key]))))
     areas = []
+    spent_total = sum(int(a.get("spent", 0)) for a in report.get("areas") or [])
     for area in report.get("areas") or []:
         spent = int(area.get("spent", 0))
         areas.append(
@@ -337,10 +342,128 @@ def fairness_view(report: Any, budget: int) -> dict[str, Any] | None:
                 "area": area.get("area") or _("(no area)"),
                 "funded": area.get("funded", 0),
                 "spent": spent,
-                "share": percent(Fraction(spent, budget)) if budget else "",
+                "share": percent(Fraction(spent, spent_total)) if spent_total else "0%",
             }
         )
-    return {"facts": facts, "areas": areas}
+    shown = any(a.get("area") for a in report.get("areas") or [])
+    return {"facts": facts, "areas": areas if shown else []}
+
+
+# ---------------------------------------------------------------- explanations
+
+
+def _money(value: Any) -> str:
+    """Won, exact in the trace, shown rounded to the won."""
+    if value is None or value == "":
+        return "-"
+    return won(round(Fraction(value)))
+
+
+def _reason(item, votes: dict[str, Any], design: str, position: dict[str, int]) -> str:
+    f = item.figures
+    code = item.project
+    n = votes.get(code, 0)
+    votes_text = _votes_text(design, n)
+    cost = _money(f.get("cost"))
+    reason = item.reason
+    if reason == "greedy_funded":
+        return _(
+            "Funded as project no. %(position)s: with %(votes)s it was next in line, and its "
+            "cost of %(cost)s fit in the %(left)s still left."
+        ) % {
+            "position": position.get(code, "?"),
+            "votes": votes_text,
+            "cost": cost,
+            "left": _money(f.get("remaining")),
+        }
+    if reason == "greedy_skipped":
+        return _(
+            "Not funded: when its turn came (with %(votes)s), only %(left)s was left, less than "
+            "its cost of %(cost)s."
+        ) % {"votes": votes_text, "left": _money(f.get("remaining")), "cost": cost}
+    if reason == "mes_funded":
+        return _(
+            "Funded by Equal Shares in round %(round)s: its supporters paid for it together. "
+            "Your share of the budget was %(share)s; you paid %(paid)s of it for this project."
+        ) % {
+            "round": f.get("round"),
+            "share": _money(f.get("share")),
+            "paid": _money(f.get("paid")),
+        }
+    if reason == "mes_unaffordable":
+        if f.get("left") is not None:
+            return _(
+                "Not funded: its supporters together had only %(left)s of their shares left, "
+                "less than its cost of %(cost)s (you had %(yours)s left)."
+            ) % {"left": _money(f.get("left")), "cost": cost, "yours": _money(f.get("your_left"))}
+        return _(
+            "Not funded: its supporters' shares could not cover its cost of %(cost)s (you had "
+            "%(yours)s left)."
+        ) % {"cost": cost, "yours": _money(f.get("your_left"))}
+    if reason == "fill_funded":
+        return _(
+            "Funded when the money Equal Shares left over was spent by most votes first: its "
+            "cost of %(cost)s fit in the %(left)s left."
+        ) % {"cost": cost, "left": _money(f.get("remaining"))}
+    if reason == "fill_skipped":
+        return _(
+            "Not funded: its supporters' shares could not cover it, and when the money left "
+            "over was spent by most votes first, only %(left)s was left, less than its cost "
+            "of %(cost)s."
+        ) % {"left": _money(f.get("remaining")), "cost": cost}
+    if reason == "phragmen_funded":
+        return _("Funded as project no. %(position)s by sequential Phragmén.") % {
+            "position": f.get("round")
+        }
+    if reason == "phragmen_stopped":
+        return _(
+            "Not funded: the count stopped at project %(stop)s (%(stop_cost)s), which no "
+            "longer fit in the %(left)s left, before this project's turn."
+        ) % {
+            "stop": f.get("stopped_at", "-"),
+            "stop_cost": _money(f.get("stop_cost")),
+            "left": _money(f.get("remaining")),
+        }
+    if reason == "over_budget":
+        return _("Not funded: it costs %(cost)s, more than the whole budget of %(budget)s.") % {
+            "cost": cost,
+            "budget": _money(f.get("budget")),
+        }
+    return _("Not funded: nobody else voted for it.") if not item.funded else _("Funded.")
+
+
+def explain_ballot(
+    contest: Contest, run: CountRun, choices: Any, projects: list[Project]
+) -> list[dict[str, Any]]:
+    """For each project a ballot chose, whether it was funded and why, in plain words."""
+    from . import counting_bridge
+
+    result = run.result or {}
+    by_code = {p.code: p for p in projects}
+    votes = {str(k): v for k, v in (result.get("votes") or {}).items()}
+    position = {w["code"]: i + 1 for i, w in enumerate(result.get("winners", []))}
+    items = []
+    for item in counting_bridge.explain(result, contest.design, choices):
+        project = by_code.get(item.project)
+        if project is None:
+            continue
+        items.append(
+            {
+                "project": project,
+                "funded": item.funded,
+                "reason": _reason(item, votes, contest.design, position),
+            }
+        )
+    return items
+
+
+def pabulib_text(contest: Contest) -> str:
+    """The contest's counted ballots in the Pabulib format: projects and anonymous votes,
+    no personal data."""
+    from . import pabulib, services
+
+    data = services.ballots_for_count(contest)
+    return pabulib.write_contest(contest, data)
 
 
 def compare(contest: Contest, runs: list[CountRun], projects: list[Project]) -> dict | None:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from hyeopchi.bodies import demo
 from hyeopchi.participation import demo as participation_demo
 from hyeopchi.participation import demo_agendas, demo_forums, demo_proposals
+from hyeopchi.voting import demo as voting_demo
 
 
 class Command(BaseCommand):
@@ -35,6 +36,9 @@ class Command(BaseCommand):
         result = demo.load(today=today)
         forums = demo_forums.load(today=today)
         self.stdout.write(forums.summary)
+        votes = voting_demo.load(today=today)
+        self.stdout.write(votes.summary)
+        result.users.extend(votes.users)
         proposals = demo_proposals.load(today=today)
         self.stdout.write(proposals.summary)
         result.users.extend(u for u in proposals.users if u[0] not in {v[0] for v in result.users})
