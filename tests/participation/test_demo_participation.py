@@ -5,12 +5,12 @@ several quarters, agendas from every kind of source, the published 노원-style 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from hyeopchi.core.models import District
 from hyeopchi.participation import demo, search
@@ -29,12 +29,11 @@ from hyeopchi.participation.models import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2020, 11, 20)
-
 
 def test_load_demo_shows_participation_at_every_stage():
+    today = timezone.localdate()  # as `make demo` loads it
     out = io.StringIO()
-    call_command("load_demo", today=TODAY.isoformat(), stdout=out)
+    call_command("load_demo", stdout=out)
     guro = District.objects.get(name_ko="구로구")
     eunpyeong = District.objects.get(name_ko="은평구")
 
@@ -56,7 +55,7 @@ def test_load_demo_shows_participation_at_every_stage():
     assert in_review.support_count >= 50 and in_review.threshold_reached_at is not None
     answered = proposals.filter(status=ProposalStatus.ANSWERED).first()
     assert answered.answer and answered.answered_at
-    assert ps.overdue_proposals(TODAY).filter(district=guro).exists()
+    assert ps.overdue_proposals(today).filter(district=guro).exists()
     assert Residency.objects.filter(district=guro, verified=True).exists()
 
     # the online debate: stances, replies, a hidden comment with its published reason
@@ -97,8 +96,8 @@ def test_load_demo_shows_participation_at_every_stage():
 
     # loading again changes nothing
     before = (Proposal.objects.count(), PriorityRound.objects.count(), Forum.objects.count())
-    call_command("load_demo", today=TODAY.isoformat(), stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())
     assert (Proposal.objects.count(), PriorityRound.objects.count(), Forum.objects.count()) == (
         before
     )
-    assert not demo.load(today=TODAY).loaded
+    assert not demo.load(today=today).loaded

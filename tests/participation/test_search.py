@@ -256,3 +256,36 @@ def test_a_two_character_query_is_answered_from_the_bigram_index():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "participation_search_title_grams" in plan
     assert "Bitmap Index Scan" in plan
+
+
+def test_why_not_pg_trgm_it_cannot_narrow_a_two_syllable_pattern():
+    """The measurement behind the design (see search.py): pg_trgm does index Hangul in
+    this UTF-8 / C.UTF-8 database and narrows '%보행환경%' to the one row, but '%보행%'
+    yields no trigram: the index hands back every row to recheck, so PostgreSQL cannot
+    use it for the commonest Korean search words."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        cursor.execute("SHOW lc_ctype")
+        assert cursor.fetchone()[0] == "C.UTF-8"
+        cursor.execute("SELECT show_trgm('보행환경')")
+        assert len(cursor.fetchone()[0]) >= 3  # Hangul is indexed
+        cursor.execute("CREATE TEMPORARY TABLE trgm_probe (title text)")
+        cursor.execute("INSERT INTO trgm_probe SELECT '제안 ' || g FROM generate_series(1, 5000) g")
+        cursor.execute("INSERT INTO trgm_probe VALUES ('◦◦천 보행환경 개선')")
+        cursor.execute("CREATE INDEX ON trgm_probe USING gin (title gin_trgm_ops)")
+        cursor.execute("ANALYZE trgm_probe")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+
+        def from_index(pattern: str) -> int:
+            """Rows the trigram index hands to the recheck for ``pattern``."""
+            cursor.execute(
+                "EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM trgm_probe WHERE title ILIKE %s",
+                [pattern],
+            )
+            node = cursor.fetchone()[0][0]["Plan"]
+            assert node["Node Type"] == "Bitmap Heap Scan"
+            assert node["Actual Rows"] == 1
+            return node["Actual Rows"] + node.get("Rows Removed by Index Recheck", 0)
+
+        assert from_index("%보행환경%") == 1
+        assert from_index("%보행%") == 5001
