@@ -1,0 +1,875 @@
+"""Engines of the Method of Equal Shares (MES) behind ``counting.method_of_equal_shares``.
+
+Private to ``counting``: plain integers in, plain integers and fractions out. Projects are
+numbered ``0..m-1`` in tie-break order (a lower number wins a tie). Money is in *units*:
+the caller scales won so that every voter's starting budget ``b`` and every cost is an
+integer (see ``counting``). Every decision is exact; floating point is used only to
+order and pre-select, and any comparison a float cannot settle with a proven margin is
+redone in integers.
+
+Two engines compute the same thing (the rule of ``pabutools.rules.method_of_equal_shares``
+with its lazy "affordability" loop, minus its data structures):
+
+* :func:`mes_reference` — any additive satisfaction (cost, cardinality, points of a
+  cumulative ballot), voters grouped by identical ballot, exact fractions throughout.
+  Simple; used for cardinal ballots, small votes, and as the oracle in tests.
+* :class:`ApprovalMES` — approval ballots with a satisfaction that is the same for every
+  supporter of a project (cost or cardinality), built for 10⁵–10⁶ voters and for the
+  completion by budget increase, which reruns the rule with a growing budget:
+
+  - a voter's budget after some projects are bought depends only on which of them they
+    approve (their *class*: a bit mask of bought projects), so a project's supporters
+    are counted per class, not per voter or per ballot;
+  - a project's classes at a given set of bought projects are cached across runs;
+  - each run leaves a *trace* (one node per round with the evaluations it made). A
+    later run with a larger budget that buys the same projects in the same order meets
+    the same classes, and with more money every voter is at least as rich and every
+    price at most as high, so a supporter who could pay the full price before still
+    can: only the supporters who were short ("poor") need looking at again;
+  - a pairwise bound (money left ≤ what supporters have after paying full price for
+    every bought project they share with the candidate) discards most unaffordable
+    projects without looking at their supporters at all.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from math import gcd
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    """One project bought by MES: ``rho`` is the price per unit of satisfaction, so a
+    supporter with satisfaction ``s`` pays ``min(their money, rho * s)``; ``rich_price``
+    is what a supporter with the project's usual satisfaction pays in full (approval)."""
+
+    project: int
+    rho: Fraction
+    supporters: int  # weighted number of supporters
+    paid_in_full: int  # supporters who paid ``rho * s`` (the others paid all they had)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    rounds: tuple[RoundResult, ...]
+
+
+# ----------------------------------------------------------------------- reference
+
+
+def mes_reference(
+    costs: Sequence[int],
+    groups: Sequence[tuple[dict[int, int], int]],
+    b: int | Fraction,
+    candidates: Sequence[int],
+) -> tuple[list[RoundResult], list[Fraction]]:
+    """Exact MES over ballot groups ``(project -> satisfaction, weight)``.
+
+    ``candidates``: projects with a positive cost and at least one supporter (the caller
+    deals with free projects, as pabutools does). Returns the rounds and every group's
+    money left at the end.
+    """
+    budget: list[Fraction] = [Fraction(b)] * len(groups)
+    supporters: dict[int, list[int]] = {k: [] for k in candidates}
+    total_sat: dict[int, int] = dict.fromkeys(candidates, 0)
+    for gi, (ballot, weight) in enumerate(groups):
+        for k, s in ballot.items():
+            if k in supporters and s > 0:
+                supporters[k].append(gi)
+                total_sat[k] += weight * s
+    alive = {k for k in candidates if total_sat[k] > 0}
+    lb: dict[int, Fraction] = {k: Fraction(costs[k], total_sat[k]) for k in alive}
+    rounds: list[RoundResult] = []
+    while True:
+        best: Fraction | None = None
+        tied: list[int] = []
+        for k in sorted(alive, key=lambda p: (lb[p], p)):
+            sup = supporters[k]
+            avail = sum(budget[g] * groups[g][1] for g in sup)
+            if avail < costs[k]:
+                alive.discard(k)
+                continue
+            if best is not None and lb[k] > best:
+                break
+            order = sorted(sup, key=lambda g: budget[g] / groups[g][0][k])
+            paid = Fraction(0)
+            denominator = total_sat[k]
+            rho = Fraction(0)
+            for g in order:
+                s = groups[g][0][k]
+                rho = (costs[k] - paid) / denominator
+                if rho * s <= budget[g]:
+                    break
+                paid += budget[g] * groups[g][1]
+                denominator -= groups[g][1] * s
+            lb[k] = rho
+            if best is None or rho < best:
+                best, tied = rho, [k]
+            elif rho == best:
+                tied.append(k)
+        if best is None:
+            return rounds, budget
+        k = min(tied)
+        alive.discard(k)
+        full = 0
+        count = 0
+        for g in supporters[k]:
+            s = groups[g][0][k]
+            weight = groups[g][1]
+            count += weight
+            due = best * s
+            if due <= budget[g]:
+                full += weight
+                budget[g] -= due
+            else:
+                budget[g] = Fraction(0)
+        rounds.append(RoundResult(k, best, count, full))
+
+
+# ------------------------------------------------------------------------ fast engine
+
+_U = 2.0**-52  # unit round-off (generous)
+
+
+class _Rec:
+    """What the evaluation of one project at one node of the trace found.
+
+    ``b_ref``/``pf_ref``: the budget and the prices of the bought projects when the
+    classes' money ``xs`` was last computed (the *reference*); ``b``: the budget of the
+    latest evaluation, which the other fields describe. Money only grows with the budget,
+    by at most a bound computed from the reference, so classes far from a threshold need
+    no look.
+
+    Unaffordable: ``avail`` is the supporters' money at the reference. Affordable: the
+    poor classes (money below the price, broke ones included) sorted by money at the
+    reference, and for the poor classes with money how many of their voters approve
+    each bought project (``nvec``), so that their money adds up exactly in O(number of
+    bought projects).
+    """
+
+    __slots__ = (
+        "avail",
+        "b",
+        "b_ref",
+        "bro",
+        "broke",
+        "npoor",
+        "npp",
+        "nvec",
+        "pf_ref",
+        "poor",
+        "unaffordable",
+        "xs",
+    )
+
+    def __init__(self, b: int, pf: list[float]) -> None:
+        self.b = b
+        self.b_ref = b
+        self.pf_ref = pf
+        self.unaffordable = False
+        self.avail = 0.0
+        self.xs: list[float] = []
+        self.poor: list[tuple[int, int]] = []
+        self.broke: set[int] = set()
+        self.nvec: list[int] = []
+        self.bro: list[tuple[int, int]] = []  # unaffordable: the broke classes
+        self.npp = 0  # voters in poor classes with money
+        self.npoor = 0  # voters in poor classes, broke included
+
+
+class _Node:
+    __slots__ = ("W", "recs", "winner")
+
+    def __init__(self, W: int) -> None:
+        self.W = W  # mask of the projects bought before this round
+        self.winner = -1  # -1: nothing affordable, the run ended here
+        self.recs: dict[int, _Rec] = {}
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+class ApprovalMES:
+    """MES on approval ballots with per-project satisfaction ``sat[k]`` (cost or 1).
+
+    ``masks``/``weights``: distinct non-empty ballots as bit masks and how many voters
+    cast each; ``voters``: everybody, empty ballots included (they get a share too).
+    """
+
+    def __init__(
+        self,
+        costs: Sequence[int],
+        sat: Sequence[int],
+        masks: Sequence[int],
+        weights: Sequence[int],
+        voters: int,
+    ) -> None:
+        m = len(costs)
+        self.m = m
+        self.costs = list(costs)
+        self.sat = list(sat)
+        self.voters = voters
+        rests1: list[list[int]] = [[] for _ in range(m)]  # ballots cast once
+        restsh: list[list[int]] = [[] for _ in range(m)]  # ballots cast more than once
+        wtsh: list[list[int]] = [[] for _ in range(m)]
+        light: list[list[int]] = [[] for _ in range(m)]
+        nsup = [0] * m
+        nlight = 0
+        maxlen = 0
+        for mask, w in zip(masks, weights, strict=True):
+            ks = _bits(mask)
+            if len(ks) > maxlen:
+                maxlen = len(ks)
+            if w == 1:
+                for k in ks:
+                    rests1[k].append(mask ^ (1 << k))
+                    light[k].append(nlight)
+                nlight += 1
+            else:
+                for k in ks:
+                    restsh[k].append(mask ^ (1 << k))
+                    wtsh[k].append(w)
+                    nsup[k] += w
+        for k in range(m):
+            nsup[k] += len(rests1[k])
+        self.maxlen = maxlen
+        self.rests1, self.restsh, self.wtsh = rests1, restsh, wtsh
+        self._light_idx = light
+        self._nlight = nlight
+        self._light_bits: dict[int, int] = {}
+        self.nsup = nsup
+        self.candidates = [k for k in range(m) if nsup[k] > 0 and costs[k] > 0]
+        self._dist: dict[tuple[int, int], dict[int, int]] = {}
+        self._pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self._npair: dict[tuple[int, int], int] = {}
+        self._prow: dict[int, list[int]] = {}
+        self.bitsof: dict[int, tuple[int, ...]] = {}
+        self.trace: list[_Node] = []
+        self.scale = 0  # costs are multiplied by this in the runs of the trace
+
+    # -------------------------------------------------------------- supporter classes
+
+    def _scan(self, k: int, W: int) -> dict[int, int]:
+        d: dict[int, int] = dict(Counter(map(W.__and__, self.rests1[k])))
+        for r, w in zip(self.restsh[k], self.wtsh[k], strict=True):
+            t = r & W
+            d[t] = d.get(t, 0) + w
+        return d
+
+    def _pair_list(self, k: int, j: int) -> list[tuple[int, int]]:
+        key = (k, j)
+        pl = self._pairs.get(key)
+        if pl is None:
+            bj = 1 << j
+            pl = [(r, 1) for r in self.rests1[k] if r & bj]
+            pl.extend((r, w) for r, w in zip(self.restsh[k], self.wtsh[k], strict=True) if r & bj)
+            self._pairs[key] = pl
+        return pl
+
+    def classes(self, k: int, W: int, parent: int, j: int) -> dict[int, int]:
+        """Supporters of ``k`` counted by class (the bought projects in ``W`` they also
+        approve); ``parent`` = ``W`` without ``j``, the last project bought (or -1)."""
+        key = (k, W)
+        d = self._dist.get(key)
+        if d is not None:
+            return d
+        pd = self._dist.get((k, parent)) if parent >= 0 else None
+        if pd is not None and ((k, j) in self._pairs or len(pd) * 8 < len(self.rests1[k])):
+            d = dict(pd)
+            bj = 1 << j
+            for r, w in self._pair_list(k, j):
+                t = r & parent
+                c = d[t] - w
+                if c:
+                    d[t] = c
+                else:
+                    del d[t]
+                t |= bj
+                d[t] = d.get(t, 0) + w
+        else:
+            d = self._scan(k, W)
+        self._dist[key] = d
+        return d
+
+    def _light(self, k: int) -> int:
+        bits = self._light_bits.get(k)
+        if bits is None:
+            ba = bytearray((self._nlight + 8) // 8)
+            for g in self._light_idx[k]:
+                ba[g >> 3] |= 1 << (g & 7)
+            bits = int.from_bytes(ba, "little")
+            self._light_bits[k] = bits
+        return bits
+
+    def prow(self, k: int) -> list[int]:
+        """``prow(k)[j]``: voters approving both ``k`` and ``j``."""
+        row = self._prow.get(k)
+        if row is None:
+            lk = self._light(k)
+            row = [(lk & self._light(j)).bit_count() for j in range(self.m)]
+            for r, w in zip(self.restsh[k], self.wtsh[k], strict=True):
+                while r:
+                    low = r & -r
+                    row[low.bit_length() - 1] += w
+                    r ^= low
+            self._prow[k] = row
+        return row
+
+    def npair(self, k: int, j: int) -> int:
+        """Voters approving both ``k`` and ``j``."""
+        key = (k, j) if k < j else (j, k)
+        n = self._npair.get(key)
+        if n is None:
+            n = (self._light(k) & self._light(j)).bit_count()
+            bj = 1 << j
+            n += sum(w for r, w in zip(self.restsh[k], self.wtsh[k], strict=True) if r & bj)
+            self._npair[key] = n
+        return n
+
+    # ------------------------------------------------------------------------- a run
+
+    def run(
+        self,
+        b: int,
+        scale: int,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[RoundResult]:
+        """One run of MES where each voter starts with ``b`` units and a project costs
+        ``cost * scale`` units. The trace of earlier runs is reused when they had the same
+        ``scale`` and a budget ``<= b``; otherwise it is dropped."""
+        if scale != self.scale or (self.trace and self.trace[0].recs and self._trace_b > b):
+            self.trace = []
+            self.scale = scale
+        self._trace_b = b
+        return _Run(self, b, scale, progress).go()
+
+    _trace_b = 0
+
+    def left(self, b: int, scale: int, rounds: Sequence[RoundResult]) -> dict[int, Fraction]:
+        """Money (units) left to the supporters of each candidate not bought, after a run
+        with ``b`` units per voter that bought ``rounds``."""
+        D = 1
+        prices: dict[int, Fraction] = {}
+        for r in rounds:
+            p = r.rho * self.sat[r.project]
+            prices[r.project] = p
+            D = D * p.denominator // gcd(D, p.denominator)
+        PD = {k: p.numerator * (D // p.denominator) for k, p in prices.items()}
+        W = 0
+        for k in prices:
+            W |= 1 << k
+        bD = b * D
+        out: dict[int, Fraction] = {}
+        for k in self.candidates:
+            if k in prices:
+                continue
+            total = 0
+            for T, c in self.classes(k, W, -1, -1).items():
+                x = bD - sum(PD[j] for j in _bits(T))
+                if x > 0:
+                    total += x * c
+            out[k] = Fraction(total, D)
+        return out
+
+
+class _Run:
+    def __init__(
+        self,
+        eng: ApprovalMES,
+        b: int,
+        scale: int,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.e = eng
+        self.b = b
+        self.bf = float(b)
+        self.C = [c * scale for c in eng.costs]
+        self.progress = progress
+        top = max(b, max(self.C, default=0))
+        self.top = float(top)
+        # a float money is within ``tol`` of the true one: a sum of at most ``maxlen``
+        # correctly rounded prices, each at most ``top``, taken from a budget <= ``top``
+        L = eng.maxlen + 2
+        self.tol = 8.0 * L * L * _U * float(top) + 1e-300
+        self.D = 1  # common denominator of the prices so far
+        self.PD: dict[int, int] = {}  # bought project -> price * D
+        self.Pf = [0.0] * eng.m  # bought project -> price (float); this run's own list
+        self.poorw: dict[int, int] = {}  # bought project -> voters who paid all they had
+        self.Smemo: dict[int, float] = {0: 0.0}
+        self.W = 0
+        self.order: list[int] = []
+        self._delta: dict[tuple[int, int], float] = {}
+
+    # ------------------------------------------------------------------- arithmetic
+
+    def S(self, T: int) -> float:
+        s = self.Smemo.get(T)
+        if s is None:
+            bits = self.e.bitsof.get(T)
+            if bits is None:
+                bits = tuple(_bits(T))
+                self.e.bitsof[T] = bits
+            Pf = self.Pf
+            s = 0.0
+            for j in bits:
+                s += Pf[j]
+            self.Smemo[T] = s
+        return s
+
+    def money(self, classes: dict[int, int]) -> list[tuple[float, int, int]]:
+        """``(float money, class, voters)`` of each class."""
+        Smemo = self.Smemo
+        bitsof = self.e.bitsof
+        Pf = self.Pf
+        for T in classes:
+            if T not in Smemo:
+                bits = bitsof.get(T)
+                if bits is None:
+                    bits = tuple(_bits(T))
+                    bitsof[T] = bits
+                s = 0.0
+                for j in bits:
+                    s += Pf[j]
+                Smemo[T] = s
+        bf = self.bf
+        return [(bf - Smemo[T], T, c) for T, c in classes.items()]
+
+    def money_D(self, T: int) -> int:
+        """Exact money left to a voter of class ``T``, times ``D``."""
+        PD = self.PD
+        x = self.b * self.D - sum(PD[j] for j in _bits(T))
+        return x if x > 0 else 0
+
+    def delta(self, rec: _Rec) -> float:
+        """A bound on how much any class's money grew since ``rec``'s reference."""
+        key = (id(rec.pf_ref), len(self.order))
+        d = self._delta.get(key)
+        if d is None:
+            ref = rec.pf_ref
+            Pf = self.Pf
+            diffs = sorted((ref[j] - Pf[j] for j in self.order), reverse=True)
+            d = 0.0
+            for x in diffs[: max(self.e.maxlen - 1, 0)]:
+                if x <= 0:
+                    break
+                d += x
+            self._delta[key] = d
+        return d + (self.b - rec.b_ref) + 4 * self.tol
+
+    # ------------------------------------------------------------------ evaluations
+
+    def price_from(self, k: int, rec: _Rec) -> tuple[int, int]:
+        """Exact price (numerator, denominator) given the poor classes in ``rec``."""
+        D = self.D
+        spent = 0
+        PD = self.PD
+        nvec = rec.nvec
+        for j in self.order:
+            c = nvec[j]
+            if c:
+                spent += PD[j] * c
+        num = self.C[k] * D - (rec.npp * self.b * D - spent)
+        den = (self.e.nsup[k] - rec.npoor) * D
+        g = gcd(num, den)
+        return num // g, den // g
+
+    def _fill(
+        self,
+        rec: _Rec,
+        poor: list[tuple[float, int, int]],
+        brokes: set[int],
+    ) -> None:
+        """Set ``rec``'s poor classes (sorted by money) and their sums; reference = now."""
+        rec.xs = [x for x, _T, _c in poor]
+        rec.poor = [(T, c) for _x, T, c in poor]
+        rec.broke = brokes
+        rec.b = rec.b_ref = self.b
+        rec.pf_ref = self.Pf
+        nvec = [0] * self.e.m
+        bitsof = self.e.bitsof
+        npp = npoor = 0
+        for _x, T, c in poor:
+            npoor += c
+            if T in brokes:
+                continue
+            npp += c
+            for j in bitsof[T]:
+                nvec[j] += c
+        rec.nvec, rec.npp, rec.npoor = nvec, npp, npoor
+
+    def _check(
+        self,
+        price: tuple[int, int],
+        poor_desc: Iterable[tuple[float, int, int]],
+        rich_asc: Iterable[tuple[float, int, int]],
+    ) -> bool:
+        """Check exactly the classes whose float money is too close to the price to tell
+        (the poor from the richest down, the rich from the poorest up); items are
+        ``(float money, class, ...)``."""
+        num, den = price
+        pf = num / den
+        margin = 2 * self.tol + 8 * _U * pf
+        D = self.D
+        for item in poor_desc:
+            if item[0] < pf - margin:
+                break
+            if self.money_D(item[1]) * den >= num * D:
+                return False
+        for item in rich_asc:
+            if item[0] > pf + margin:
+                break
+            if self.money_D(item[1]) * den < num * D:
+                return False
+        return True
+
+    def _brokes(self, items: list[tuple[float, int, int]]) -> set[int]:
+        """The classes with no money left among ``items`` (sorted by float money)."""
+        tol = self.tol
+        bD = self.b * self.D
+        PD = self.PD
+        out = set()
+        for x, T, _c in items:
+            if x > tol:
+                break
+            if x < -tol or sum(PD[j] for j in _bits(T)) >= bD:
+                out.add(T)
+        return out
+
+    def _walk(self, k: int, items: list[tuple[float, int, int]]) -> int:
+        """How many of ``items`` (ascending float money) are poor, by water-filling."""
+        rem = float(self.C[k])
+        cr = self.e.nsup[k]
+        i = 0
+        for x, _T, c in items:
+            xc = x if x > 0 else 0.0
+            if rem <= xc * cr:
+                break
+            rem -= xc * c
+            cr -= c
+            i += 1
+        return i
+
+    def exact_eval(
+        self, k: int, cls: list[tuple[int, int]], only_poor: bool = False
+    ) -> tuple[list[tuple[float, int, int]], set[int]] | None:
+        """Evaluate ``k`` in integers (the slow, sure way) over ``cls``: all its classes,
+        or with ``only_poor`` the poor ones of a record (everybody else being rich).
+        Returns the poor classes (with float money, ascending) and the broke ones, or
+        None if ``k`` is unaffordable."""
+        D = self.D
+        money = sorted((self.money_D(T), T, c) for T, c in cls)
+        cost = self.C[k] * D
+        if not only_poor and sum(x * c for x, _T, c in money) < cost:
+            return None
+        rem = cost
+        cr = self.e.nsup[k]
+        i = 0
+        for x, _T, c in money:
+            if rem <= x * cr:
+                break
+            rem -= x * c
+            cr -= c
+            i += 1
+        bf = self.bf
+        S = self.S
+        poor = sorted((bf - S(T), T, c) for _x, T, c in money[:i])
+        return poor, {T for x, T, _c in money[:i] if x == 0}
+
+    def full_eval(
+        self, node: _Node, k: int, parent: int, j: int
+    ) -> tuple[_Rec, tuple[int, int] | None]:
+        d = self.e.classes(k, node.W, parent, j)
+        items = self.money(d)
+        items.sort()
+        rec = _Rec(self.b, self.Pf)
+        i = self._walk(k, items)
+        if i == len(items):
+            # by floats, nobody can pay the price: unaffordable unless too close to tell
+            cost = self.C[k]
+            avail = sum([x * c for x, _T, c in items if x > 0])
+            tol_a = 2 * self.e.nsup[k] * self.tol + 4 * len(items) * _U * avail + 1e-300
+            if avail < cost - tol_a:
+                self._unaffordable(rec, items, avail + tol_a)
+                return rec, None
+        else:
+            self._fill(rec, items[:i], self._brokes(items))
+            price = self.price_from(k, rec)
+            if self._check(price, reversed(items[:i]), items[i:]):
+                return rec, price
+        found = self.exact_eval(k, list(d.items()))
+        if found is None:
+            avail = sum([x * c for x, _T, c in items if x > 0])
+            tol_a = 2 * self.e.nsup[k] * self.tol + 4 * len(items) * _U * avail + 1e-300
+            self._unaffordable(rec, items, avail + tol_a)
+            return rec, None
+        self._fill(rec, *found)
+        return rec, self.price_from(k, rec)
+
+    def _unaffordable(self, rec: _Rec, items: list[tuple[float, int, int]], avail: float) -> None:
+        rec.unaffordable = True
+        rec.avail = avail
+        tol = self.tol
+        rec.bro = [(T, c) for x, T, c in items if x <= tol]
+
+    def re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
+        """Re-evaluate an affordable record made at a budget ``<= b`` on the same node.
+
+        With more money nobody is poorer and no price higher, so the rich stay rich:
+        only poor classes can get money again or join the rich, and only those whose
+        money could have grown past a threshold are looked at."""
+        if rec.b == self.b:
+            return self.price_from(k, rec)
+        bf = self.bf
+        S = self.S
+        tol = self.tol
+        delta = self.delta(rec)
+        xs = rec.xs
+        poor = rec.poor
+        n = len(xs)
+        looked = 0
+        # 1. broke classes that may have money again
+        bitsof = self.e.bitsof
+        if rec.broke:
+            broke = rec.broke
+            nvec = rec.nvec
+            i = bisect_left(xs, -delta - tol)
+            while i < n and xs[i] <= tol:
+                T, c = poor[i]
+                i += 1
+                if T not in broke:
+                    continue
+                looked += 1
+                x = bf - S(T)
+                if x < -tol:
+                    continue
+                if x <= tol and self.money_D(T) == 0:
+                    continue
+                broke.discard(T)
+                rec.npp += c
+                for j in bitsof[T]:
+                    nvec[j] += c
+        # 2. the price if nobody joins the rich (a lower bound of the price)
+        p0 = self.price_from(k, rec)
+        p0f = p0[0] / p0[1]
+        # 3. classes that may now reach it, joining the rich from the richest down
+        j0 = bisect_left(xs, p0f - delta - 2 * tol - 8 * _U * p0f)
+        Smemo = self.Smemo
+        cand: list[tuple[float, int, int, int]] = []
+        for i in range(j0, n):
+            T, c = poor[i]
+            sT = Smemo.get(T)
+            if sT is None:
+                sT = S(T)
+            cand.append((bf - sT, T, c, i))
+        cand.sort(reverse=True)
+        looked += n - j0
+        pf = p0f
+        R = self.e.nsup[k] - rec.npoor
+        nm = 0
+        broke = rec.broke
+        for x, T, c, _i in cand:
+            if x < pf or T in broke:
+                break
+            pf = (pf * R + c * x) / (R + c)
+            R += c
+            nm += 1
+        price = p0
+        if nm:
+            nvec = rec.nvec
+            for _x, T, c, _i in cand[:nm]:
+                rec.npoor -= c
+                rec.npp -= c
+                for j in bitsof[T]:
+                    nvec[j] -= c
+            price = self.price_from(k, rec)
+        if not self._check(price, cand[nm:], reversed(cand[:nm])):
+            return self._exact_re_eval(k, rec)
+        if nm:
+            movedset = {i for _x, _T, _c, i in cand[:nm]}
+            keep = [i for i in range(j0, n) if i not in movedset]
+            rec.xs = xs[:j0] + [xs[i] for i in keep]
+            rec.poor = poor[:j0] + [poor[i] for i in keep]
+        rec.b = self.b
+        if looked * 3 > n + 24:
+            # refresh the reference: the bound has grown loose
+            items = sorted((bf - S(T), T, c) for T, c in rec.poor)
+            rec.xs = [x for x, _T, _c in items]
+            rec.poor = [(T, c) for _x, T, c in items]
+            rec.b_ref = self.b
+            rec.pf_ref = self.Pf
+        return price
+
+    def _exact_re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
+        """The float shortcut could not settle it: redo over the poor classes of the
+        previous evaluation (those moved just now included) in integers."""
+        found = self.exact_eval(k, rec.poor, only_poor=True)
+        assert found is not None
+        self._fill(rec, *found)
+        return self.price_from(k, rec)
+
+    def unaffordable_bound(self, k: int, rec: _Rec | None) -> bool:
+        """True if ``k`` is surely unaffordable, from an earlier record of the node or
+        from the pairwise bound: its supporters have at most their budget minus the full
+        price of every bought project they share with it, for those who paid in full."""
+        e = self.e
+        row = e.prow(k)
+        nk = e.nsup[k]
+        cost = self.C[k]
+        order = self.order
+        Pf = self.Pf
+        margin = 4.0 * (len(order) + 4) * _U * nk * self.top * (e.maxlen + 1) + nk * self.tol
+        if rec is not None and rec.unaffordable and rec.b_ref <= self.b:
+            if rec.avail + self.delta(rec) * nk < cost:
+                return True
+            # the supporters' money is their budgets minus everything they would have
+            # spent at full price, plus what the broke ones could not pay
+            bf = self.bf
+            tot = nk * bf
+            for j in order:
+                tot -= Pf[j] * row[j]
+            S = self.S
+            for T, c in rec.bro:
+                x = S(T) - bf
+                if x > 0:
+                    tot += x * c
+            if tot < cost - margin:
+                rec.b = self.b
+                return True
+            if tot <= cost + margin:
+                bD = self.b * self.D
+                total = nk * bD
+                PD = self.PD
+                for j in order:
+                    total -= PD[j] * row[j]
+                for T, c in rec.bro:
+                    sd = sum(PD[j] for j in _bits(T))
+                    if sd > bD:
+                        total += (sd - bD) * c
+                if total < cost * self.D:
+                    rec.b = self.b
+                    return True
+            return False
+        poorw = self.poorw
+        tot = nk * self.bf
+        for j in order:
+            r = row[j] - poorw[j]
+            if r > 0:
+                tot -= Pf[j] * r
+        if tot < cost - margin:
+            return True
+        if tot > cost + margin:
+            return False
+        total = nk * self.b * self.D
+        PD = self.PD
+        for j in order:
+            r = row[j] - poorw[j]
+            if r > 0:
+                total -= PD[j] * r
+        return total < cost * self.D
+
+    # -------------------------------------------------------------------------- loop
+
+    def go(self) -> list[RoundResult]:
+        e = self.e
+        trace = e.trace
+        C = self.C
+        sat = e.sat
+        nsup = e.nsup
+        alive = set(e.candidates)
+        # lower bounds of rho as (num, den) and as float
+        lbn: dict[int, tuple[int, int]] = {k: (C[k], nsup[k] * sat[k]) for k in alive}
+        lbf: dict[int, float] = {k: C[k] / (nsup[k] * sat[k]) for k in alive}
+        rounds: list[RoundResult] = []
+        on_trace = True
+        idx = 0
+        parent = -1
+        lastj = -1
+        total = len(alive)
+        while True:
+            if on_trace and idx < len(trace):
+                node = trace[idx]
+            else:
+                on_trace = False
+                node = _Node(self.W)
+                trace.append(node)
+            best: tuple[int, int] | None = None  # rho as (num, den)
+            bestf = 0.0
+            tied: list[tuple[int, tuple[int, int], int]] = []
+            for k in sorted(alive, key=lbf.__getitem__):
+                if best is not None and lbf[k] > bestf * (1 + 8 * _U):
+                    n1, d1 = lbn[k]
+                    if n1 * best[1] > best[0] * d1:
+                        break
+                rec = node.recs.get(k)
+                price: tuple[int, int] | None
+                if rec is not None and not rec.unaffordable and rec.b <= self.b:
+                    price = self.re_eval(k, rec)
+                else:
+                    if self.unaffordable_bound(k, rec):
+                        alive.discard(k)
+                        continue
+                    rec, price = self.full_eval(node, k, parent, lastj)
+                    node.recs[k] = rec
+                if price is None:
+                    alive.discard(k)
+                    continue
+                rho = (price[0], price[1] * sat[k])
+                lbn[k] = rho
+                lbf[k] = rho[0] / rho[1]
+                if best is None:
+                    best, bestf = rho, lbf[k]
+                    tied = [(k, price, rec.npoor)]
+                else:
+                    lhs = rho[0] * best[1]
+                    rhs = best[0] * rho[1]
+                    if lhs < rhs:
+                        best, bestf = rho, lbf[k]
+                        tied = [(k, price, rec.npoor)]
+                    elif lhs == rhs:
+                        tied.append((k, price, rec.npoor))
+            if best is None:
+                del trace[idx + 1 :]
+                node.winner = -1
+                if self.progress is not None:
+                    self.progress(total, total)
+                return rounds
+            k, price, npoor = min(tied)
+            if on_trace and node.winner != k:
+                del trace[idx + 1 :]
+                on_trace = False
+            node.winner = k
+            alive.discard(k)
+            self.buy(k, price, npoor)
+            rounds.append(RoundResult(k, Fraction(best[0], best[1]), nsup[k], nsup[k] - npoor))
+            parent, lastj = self.W ^ (1 << k), k
+            idx += 1
+            if self.progress is not None:
+                self.progress(total - len(alive), total)
+
+    def buy(self, k: int, price: tuple[int, int], npoor: int) -> None:
+        num, den = price
+        D = self.D
+        newD = D * den // gcd(D, den)
+        f = newD // D
+        if f != 1:
+            PD = self.PD
+            for j in PD:
+                PD[j] *= f
+        self.D = newD
+        self.PD[k] = num * (newD // den)
+        self.Pf[k] = num / den
+        self.poorw[k] = npoor
+        self.W |= 1 << k
+        self.order.append(k)
