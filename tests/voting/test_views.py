@@ -679,3 +679,31 @@ def test_voter_sees_why_their_projects_were_or_were_not_funded(client, guro_vote
     assert "사업 P4" in mine and "사업 P1" not in mine
     bad = text(client.post(url, {"receipt": "ABCD-EFGH-JKMN-PQRS"}))
     assert "No counted ballot" in bad and 'id="my-ballot-' not in bad
+
+
+def test_pabulib_download_after_publication_has_no_personal_data(client, guro_vote):
+    from hyeopchi.voting import pabulib
+
+    contest = contest_of(guro_vote)
+    voters = [make_voter(guro_vote) for _i in range(4)]
+    for voter, choices in zip(voters, (["P1", "P2"], ["P1"], ["P4"], ["P1", "P2"]), strict=True):
+        services.cast_ballot(contest, voter, choices)
+    close(guro_vote)
+    clerk = make_user("clerk-guro", Role.DISTRICT_STAFF, guro_vote.district)
+    run = results.start_count(contest, "greedy", "none", clerk)
+    tasks.execute(run.pk)
+    results.publish(contest, CountRun.objects.get(pk=run.pk), clerk)
+    response = client.get(reverse("voting:pabulib", args=[guro_vote.pk, "pb"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.pb"')
+    body = response.content.decode()
+    parsed = pabulib.parse(body)
+    assert parsed.meta["budget"] == str(contest.budget)
+    assert parsed.meta["num_votes"] == "4"
+    assert len(parsed.votes) == 4
+    assert sorted(p["project_id"] for p in parsed.projects) == ["P1", "P2", "P3", "P4"]
+    selected = {p["project_id"] for p in parsed.projects if p.get("selected") == "1"}
+    assert selected == {w["code"] for w in CountRun.objects.get(pk=run.pk).result["winners"]}
+    for voter in voters:
+        assert voter.user.get_username() not in body
+    assert "birth" not in body.lower()

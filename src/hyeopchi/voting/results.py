@@ -458,12 +458,51 @@ def explain_ballot(
 
 
 def pabulib_text(contest: Contest) -> str:
-    """The contest's counted ballots in the Pabulib format: projects and anonymous votes,
-    no personal data."""
-    from . import pabulib, services
+    """The contest's counted ballots in the Pabulib ``.pb`` format, for research: the
+    projects (with the published result) and one anonymous row per ballot, numbered in
+    an order that follows the ballots' contents, not who cast them or when."""
+    from . import counting_bridge, pabulib, services
 
     data = services.ballots_for_count(contest)
-    return pabulib.write_contest(contest, data)
+    election = contest.election
+    run = contest.published_run
+    result = (run.result if run else None) or {}
+    winners = {w["code"] for w in result.get("winners", [])}
+    votes = result.get("votes") or {}
+    meta = {
+        "description": f"{election.title} · {contest.name}",
+        "country": "South Korea",
+        "unit": election.district.name_ko if election.district else "서울특별시",
+        "instance": str(timezone.localtime(election.closes_at).year),
+        "subunit": contest.name,
+        "date_begin": timezone.localtime(election.opens_at).strftime("%d.%m.%Y"),
+        "date_end": timezone.localtime(election.closes_at).strftime("%d.%m.%Y"),
+        "language": "ko",
+        "currency": "KRW",
+        "ballot_design": contest.design,
+    }
+    if contest.max_choices:
+        meta["max_length"] = str(contest.max_choices)
+    if contest.points:
+        meta["max_sum_points"] = str(contest.points)
+    if run is not None:
+        meta["rule"] = run.rule
+        meta["completion"] = run.completion
+        meta["tie_break"] = contest.tie_break
+    extra = {
+        code: {"votes": str(votes.get(code, 0)), "selected": "1" if code in winners else "0"}
+        for code in data.projects
+    }
+    titles = dict(contest.projects.values_list("code", "title"))
+    pb = pabulib.build(
+        counting_bridge.instance_of(data),
+        counting_bridge.profile_of(data),
+        meta=meta,
+        names=titles,
+        project_extra=extra if run is not None else None,
+        area_column="neighborhood",
+    )
+    return pabulib.write(pb)
 
 
 def compare(contest: Contest, runs: list[CountRun], projects: list[Project]) -> dict | None:
