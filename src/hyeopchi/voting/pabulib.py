@@ -246,7 +246,7 @@ def parse(text: str) -> PabulibFile:
                 pb.votes.append(rec)
                 pb.vote_lines.append(line)
     except csv.Error as exc:
-        raise PabulibError(f"unreadable line ({exc})", reader.line_num) from None
+        raise PabulibError(f"unreadable line ({exc})", start) from None
     for name in SECTIONS:
         if name not in seen:
             raise PabulibError(f"the file has no {name.upper()} section")
