@@ -707,3 +707,25 @@ def test_pabulib_download_after_publication_has_no_personal_data(client, guro_vo
     for voter in voters:
         assert voter.user.get_username() not in body
     assert "birth" not in body.lower()
+
+
+def test_equal_shares_explanation_names_what_the_voter_paid(client, guro_vote, voter):
+    contest = contest_of(guro_vote)
+    mine = services.cast_ballot(contest, voter, ["P1", "P4"])
+    for choices in (["P1", "P2"], ["P2", "P3"], ["P3"], ["P2"]):
+        services.cast_ballot(contest, make_voter(guro_vote), choices)
+    close(guro_vote)
+    clerk = make_user("clerk-guro", Role.DISTRICT_STAFF, guro_vote.district)
+    run = results.start_count(contest, "mes_cost", "budget_increase_then_greedy", clerk)
+    tasks.execute(run.pk)
+    run.refresh_from_db()
+    results.publish(contest, run, clerk)
+    page = text(client.post(reverse("voting:results", args=[guro_vote.pk]), {"receipt": mine}))
+    box = page.split('id="my-ballot-')[1].split("</div>")[0]
+    assert "사업 P1" in box and "사업 P4" in box
+    # Equal Shares (with the completion) buys P2, P3, then P1, for which this voter pays
+    # the whole of their share; P4's only supporter has nothing left for it.
+    assert [w["code"] for w in run.result["winners"]] == ["P2", "P3", "P1"]
+    assert "Funded by Equal Shares in round 3" in box
+    assert "you paid ₩250,000,000" in box
+    assert "Not funded: its supporters together had only ₩0" in box
