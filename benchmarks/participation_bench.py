@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Model
+from django.db.models import JSONField, Model
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -89,18 +89,20 @@ def _columns(model: type[Model]) -> list:
 
 
 def copy_rows(model: type[Model], rows: Iterable[dict]) -> int:
-    """COPY ``rows`` (field name → value; defaults for the rest) into the model's table."""
+    """COPY ``rows`` (field name → value; defaults for the rest) into the model's table.
+    Values go as they are (psycopg adapts them), except JSON, prepared by its field."""
     fields = _columns(model)
     names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields}
+    prepared = [f for f in fields if isinstance(f, JSONField)]
     n = 0
     sql = f"COPY {model._meta.db_table} ({names}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            values = []
-            for f in fields:
-                value = row[f.attname] if f.attname in row else f.get_default()
-                values.append(f.get_db_prep_save(value, connection))
-            copy.write_row(values)
+            for f in prepared:
+                if f.attname in row:
+                    row[f.attname] = f.get_db_prep_save(row[f.attname], connection)
+            copy.write_row([row.get(f.attname, defaults[f.attname]) for f in fields])
             n += 1
     return n
 

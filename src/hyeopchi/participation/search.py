@@ -24,7 +24,8 @@ SQLite (the zero-setup demo): plain case-insensitive ``LIKE`` (``icontains``) on
 source tables.
 
 Queries per search are constant: two (PostgreSQL) or six (SQLite) for the ranked
-candidates, then one per kind of record on the page.
+candidates, then one per kind of record on the page (two for forums: the matching ideas
+give the snippet).
 """
 
 from __future__ import annotations
