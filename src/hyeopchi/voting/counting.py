@@ -585,6 +585,7 @@ class _MesRun:
     rounds: list[_mes.RoundResult]
     b: Fraction  # money per voter (won)
     budgets: list[Fraction] | None = None  # reference engine: each group's money left (units)
+    scale: int = 1  # units per won
 
 
 class _MesProblem:
@@ -609,29 +610,20 @@ class _MesProblem:
         if satisfaction not in ("cost", "cardinality", "points"):
             raise CountingError(f"unknown satisfaction {satisfaction!r}")
         self.sat_kind = satisfaction
-        idx = self.index
-        supported = [False] * len(order)
-        self.groups: list[tuple[dict[int, int], int]] = []
+        self.profile = profile
+        bit = {p: 1 << i for i, p in enumerate(order)}
         masks: list[int] = []
         weights: list[int] = []
+        everything = 0
         for ballot, w in profile.ballots:
-            pts = _points_of(ballot) if kind == "cardinal" else dict.fromkeys(ballot, 1)
-            sats: dict[int, int] = {}
             mask = 0
-            for p, v in pts.items():
-                k = idx[p]
-                supported[k] = True
-                mask |= 1 << k
-                if satisfaction == "cost":
-                    sats[k] = self.costs[k]
-                elif satisfaction == "cardinality":
-                    sats[k] = 1
-                else:
-                    sats[k] = v
+            for p in support_of(ballot) if kind == "cardinal" else ballot:
+                mask |= bit[p]
             if mask:
-                self.groups.append((sats, w))
                 masks.append(mask)
                 weights.append(w)
+                everything |= mask
+        supported = [bool(everything >> k & 1) for k in range(len(order))]
         self.supported = supported
         # a free project is bought at once if its supporters value it (as pabutools: with
         # cost satisfaction a free project is worth nothing, so Equal Shares ignores it)
@@ -645,29 +637,63 @@ class _MesProblem:
         if kind == "approval" and satisfaction in ("cost", "cardinality") and self.candidates:
             sat = [c if satisfaction == "cost" else 1 for c in self.costs]
             self.fast = _mes.ApprovalMES(self.costs, sat, masks, weights, self.n)
-        self.masks = masks
+        self._groups: list[tuple[dict[int, int], int]] | None = None
 
-    def run(self, b: Fraction, progress: Progress | None = None) -> _MesRun:
-        """Equal Shares with ``b`` won per voter."""
+    @property
+    def groups(self) -> list[tuple[dict[int, int], int]]:
+        """Ballots as project index -> satisfaction, with their weight (plain engine)."""
+        if self._groups is None:
+            idx = self.index
+            groups = []
+            for ballot, w in self.profile.ballots:
+                pts = (
+                    _points_of(ballot)
+                    if self.profile.kind == "cardinal"
+                    else dict.fromkeys(ballot, 1)
+                )
+                sats: dict[int, int] = {}
+                for p, v in pts.items():
+                    k = idx[p]
+                    if self.sat_kind == "cost":
+                        sats[k] = self.costs[k]
+                    elif self.sat_kind == "cardinality":
+                        sats[k] = 1
+                    else:
+                        sats[k] = v
+                if sats:
+                    groups.append((sats, w))
+            self._groups = groups
+        return self._groups
+
+    def run(self, b: Fraction, q: int = 1, progress: Progress | None = None) -> _MesRun:
+        """Equal Shares with ``b`` won per voter; ``b * voters * q`` must be whole (a
+        sequence of runs with the same ``q`` shares the fast engine's trace)."""
         if self.n == 0 or not self.candidates:
             return _MesRun(list(self.free), [], b)
         # units: every voter's share and every cost a whole number
-        scale = self.n * b.denominator
-        bu = b.numerator * self.n  # b * scale
+        scale = self.n * q
+        units = b * scale
+        if units.denominator != 1:
+            q = q * units.denominator
+            scale = self.n * q
+            units = b * scale
+        bu = units.numerator
         budgets = None
         if self.fast is not None:
             rounds = self.fast.run(bu, scale, progress)
         else:
             costs = [c * scale for c in self.costs]
             rounds, budgets = _mes.mes_reference(costs, self.groups, bu, self.candidates)
-        return _MesRun(self.free + [self.order[r.project] for r in rounds], rounds, b, budgets)
+        return _MesRun(
+            self.free + [self.order[r.project] for r in rounds], rounds, b, budgets, scale
+        )
 
     def left(self, run: _MesRun) -> dict[str, Fraction]:
         """Money (won) the supporters of each project the run did not buy have left."""
         if self.n == 0 or not self.candidates:
             return {}
-        scale = self.n * run.b.denominator
-        bu = run.b.numerator * self.n
+        scale = run.scale
+        bu = (run.b * scale).numerator
         bought = {r.project for r in run.rounds}
         out: dict[str, Fraction] = {}
         if run.budgets is None:
@@ -751,8 +777,9 @@ def method_of_equal_shares(
             ]
             previous: _MesRun | None = None
             b = share
+            q = inc.denominator
             while True:
-                run = prob.run(b)
+                run = prob.run(b, q)
                 _report_increase(progress, increases, instance, run)
                 if not feasible(run.winners):
                     break
@@ -773,7 +800,7 @@ def method_of_equal_shares(
             previous = None
             t = 0
             while total <= bound:
-                run = prob.run(total / n)
+                run = prob.run(total / n, step.denominator)
                 _report_increase(progress, t, instance, run)
                 if not feasible(run.winners):
                     break
@@ -788,7 +815,7 @@ def method_of_equal_shares(
             chosen = previous if previous is not None else _MesRun([], [], share)
             increases = max(0, round((chosen.b * n - B) / step)) if step else 0
     else:
-        chosen = prob.run(share, progress)
+        chosen = prob.run(share, 1, progress)
     final = chosen
     steps = _mes_steps(prob, final)
     winners = list(final.winners)
@@ -838,7 +865,7 @@ def _mes_steps(prob: _MesProblem, run: _MesRun) -> list[Step]:
                 {"rho": Fraction(0), "price": Fraction(0), "supporters": 0, "paid_in_full": 0},
             )
         )
-    scale = prob.n * run.b.denominator
+    scale = run.scale
     for r in run.rounds:
         k = r.project
         sat = prob.costs[k] if prob.sat_kind == "cost" else 1
