@@ -28,6 +28,7 @@ from hyeopchi.participation.api_agendas import router as agendas_router
 from hyeopchi.participation.api_forums import router as forums_router
 from hyeopchi.participation.api_proposals import router as proposals_router
 from hyeopchi.participation.api_search import router as search_router
+from hyeopchi.plans.api import router as plans_router
 from hyeopchi.voting.api import router as voting_router
 
 
@@ -64,6 +65,7 @@ api.add_router(V1, proposals_router)
 api.add_router(V1, forums_router)
 api.add_router(V1, agendas_router)
 api.add_router(V1, search_router)
+api.add_router(V1, plans_router)
 
 
 # ---------------------------------------------------------------- errors

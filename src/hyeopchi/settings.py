@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "hyeopchi.bodies",
     "hyeopchi.participation",
     "hyeopchi.voting",
+    "hyeopchi.plans",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("hyeopchi.participation.urls_forums")),
     path("", include("hyeopchi.participation.urls_agendas")),
     path("", include("hyeopchi.participation.urls_search")),
+    path("", include("hyeopchi.plans.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
