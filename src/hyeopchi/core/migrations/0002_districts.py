@@ -4,7 +4,8 @@ from hyeopchi.core.districts import load_districts
 
 
 def forwards(apps, schema_editor):
-    load_districts(apps.get_model("core", "District"))
+    # The alias the migration runs on, so `migrate --database=other` fills that database.
+    load_districts(apps.get_model("core", "District"), using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
