@@ -584,7 +584,9 @@ def _guro_open(today: dt.date, clerk, resident, rng: random.Random) -> Election:
         _knapsack_ballot(rng, GURO_OPEN_PROJECTS, weights, GURO_OPEN_BUDGET) for _v in voters
     ]
     start = opens + dt.timedelta(minutes=30)
-    step = max((now - start) / (len(voters) + 1), dt.timedelta(seconds=1))
+    # spread the ballots up to now, or up to the close when --today lies in the past
+    end = min(now, closes - dt.timedelta(minutes=1))
+    step = max((end - start) / (len(voters) + 1), dt.timedelta(seconds=1))
     for i, (voter, choices) in enumerate(zip(voters, ballots, strict=True)):
         services.cast_ballot(contest, voter, choices, now=start + step * i)
     return election

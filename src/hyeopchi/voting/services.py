@@ -333,7 +333,8 @@ CONTEST_FIELDS = (
 )
 
 
-def _share(value: Any) -> Fraction | None:
+def parse_share(value: Any) -> Fraction | None:
+    """A knapsack ballot's minimum share of the budget ("1/2", "0.5"), or None if invalid."""
     try:
         share = Fraction(str(value))
     except (ValueError, ZeroDivisionError):
@@ -369,7 +370,7 @@ def validate_contest(contest: Contest) -> None:
     if contest.min_share_spent:
         if contest.design != Design.KNAPSACK:
             errors["min_share_spent"] = [_("A minimum share applies to knapsack ballots only.")]
-        elif _share(contest.min_share_spent) is None:
+        elif parse_share(contest.min_share_spent) is None:
             errors["min_share_spent"] = [_("Enter a share such as 1/2: more than 0 and at most 1.")]
     if contest.design == Design.RANKING and contest.rule != Rule.GREEDY:
         errors.setdefault("rule", []).append(
@@ -413,7 +414,7 @@ def update_contest(contest: Contest, actor=None, *, now=None, **changes) -> Cont
         setattr(contest, name, value)
     validate_contest(contest)
     if contest.min_share_spent:
-        contest.min_share_spent = str(_share(contest.min_share_spent))
+        contest.min_share_spent = str(parse_share(contest.min_share_spent))
     contest.save()
     _record(
         contest, "changed", actor, contest.election, changes=audit.diff(before, _fields(contest))
@@ -1047,7 +1048,7 @@ def validate_ballot(contest: Contest, choices: Any, projects: Mapping[str, int] 
                     _("The chosen projects cost %(total)s, more than the budget of %(budget)s.")
                     % {"total": won(total), "budget": won(contest.budget)}
                 )
-            share = _share(contest.min_share_spent) if contest.min_share_spent else None
+            share = parse_share(contest.min_share_spent) if contest.min_share_spent else None
             if share is not None and total < share * contest.budget:
                 errors.append(
                     _(
@@ -1173,7 +1174,11 @@ def _receipt_matches(contest: Contest, voter: Voter, receipt: str) -> bool:
     return secrets.compare_digest(check, _receipt_check(contest.pk, voter.pk, random_part))
 
 
-def _check_voter(contest: Contest, voter: Voter | None, now: dt.datetime, policy) -> Voter:
+def check_voter(
+    contest: Contest, voter: Voter | None, now: dt.datetime, policy: VotingPolicy | None = None
+) -> Voter:
+    """The vote is open, ``voter`` is eligible and lives where ``contest`` is held; else a
+    ValidationError with the reasons."""
     election = contest.election
     _require_open(election, now)
     reasons = eligibility(election, voter, policy=policy)
@@ -1194,7 +1199,7 @@ def cast_ballot(contest: Contest, voter: Voter | None, choices: Any, *, now=None
     """
     now = _now(now)
     policy = policy_of(contest.election)
-    voter = _check_voter(contest, voter, now, policy)
+    voter = check_voter(contest, voter, now, policy)
     stored = validate_ballot(contest, choices)
     receipt = _new_receipt(contest, voter)
     try:
@@ -1267,7 +1272,7 @@ def revote(contest: Contest, voter: Voter | None, receipt: Any, choices: Any, *,
     policy = policy_of(contest.election)
     if not policy.revote_allowed:
         raise _fail(NON_FIELD, _("This vote does not allow changing a ballot once cast."))
-    voter = _check_voter(contest, voter, now, policy)
+    voter = check_voter(contest, voter, now, policy)
     plain = normalize_code(receipt)
     if not plain or not _receipt_matches(contest, voter, plain):
         raise _fail("receipt", _("This receipt does not belong to your ballot."))

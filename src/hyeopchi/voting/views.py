@@ -157,7 +157,7 @@ def design_help(contest: Contest) -> str:
 
 
 def _min_spend(contest: Contest) -> int:
-    share = services._share(contest.min_share_spent) if contest.min_share_spent else None
+    share = services.parse_share(contest.min_share_spent) if contest.min_share_spent else None
     if share is None:
         return 0
     return -(-share.numerator * contest.budget // share.denominator)
@@ -358,7 +358,7 @@ def ballot(request, pk: int, key: str):
         try:
             if action == "cast":
                 return _cast(request, contest, voter, entry)
-            _check_ready(contest, voter)
+            services.check_voter(contest, voter, timezone.now())
             services.validate_ballot(contest, entry.choices)
         except ValidationError as exc:
             problems = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -396,16 +396,6 @@ def _current_ballot(request, contest: Contest, projects: list[Project]):
         .first()
     )
     return entry_from_choices(contest, projects, ballot.choices) if ballot else None
-
-
-def _check_ready(contest: Contest, voter) -> None:
-    """Before the review step: the vote is open and this voter may vote in this ballot."""
-    election = contest.election
-    services._require_open(election, timezone.now())
-    reasons = services.eligibility(election, voter)
-    if reasons:
-        raise ValidationError({"__all__": reasons})
-    services._require_district(contest, voter.district_id)
 
 
 def _cast(request, contest: Contest, voter, entry):
