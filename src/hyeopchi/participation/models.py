@@ -284,14 +284,28 @@ class Forum(models.Model):
         blank=True,
         related_name="+",
     )
+    # A draft (None) is seen by the district's staff and city officers only; the
+    # secretariat publishes the record once it is complete.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]
         verbose_name = _("forum")
         verbose_name_plural = _("forums")
+        indexes = [
+            models.Index(
+                fields=["district"],
+                condition=models.Q(published_at__isnull=True),
+                name="participation_forum_drafts",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
     @property
     def audit_district_id(self) -> int:
