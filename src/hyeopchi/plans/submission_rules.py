@@ -1,0 +1,237 @@
+"""The plan's way from the council's approval to the money, as pure rules (spec §3.1).
+
+``DRAFT → APPROVED`` (the district council approves by a recorded decision)
+``→ SUBMITTED`` (a frozen version goes to the city by the deadline, 7.10 in 2020)
+``→ IN_REVIEW`` (협의·조정: reviewers write opinions, 검토의견서, per round)
+``→ REVISING → RESUBMITTED → IN_REVIEW …`` (revision rounds, a new version each time)
+``→ SELECTED`` (최종 선정) ``→ PB_APPROVED`` (시 참여예산위원회) ``→ AGREED`` (협약)
+``→ DISBURSED`` (교부; the year's execution starts).
+
+An approved plan may be re-opened for editing before it is submitted (its approval then no
+longer holds: the council must approve again). A plan under review may also be turned
+down (NOT_SELECTED).
+
+Deadlines come from the cycle's policy: a submission is on time up to and including the
+deadline day (Seoul dates); after it, only with an exception a city officer recorded
+(with a reason, optionally with a last day of its own).
+
+No Django here: the services apply a transition, save it and audit it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class State(StrEnum):
+    """The same values as the plan model's status choices (a test keeps them equal)."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    REVISING = "revising"
+    RESUBMITTED = "resubmitted"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+    PB_APPROVED = "pb_approved"
+    AGREED = "agreed"
+    DISBURSED = "disbursed"
+
+
+class Event(StrEnum):
+    APPROVE = "approve"
+    REOPEN = "reopen"
+    SUBMIT = "submit"
+    START_REVIEW = "start_review"
+    REQUEST_REVISION = "request_revision"
+    RESUBMIT = "resubmit"
+    SELECT = "select"
+    REJECT = "reject"
+    PB_APPROVE = "pb_approve"
+    AGREE = "agree"
+    DISBURSE = "disburse"
+
+
+TRANSITIONS: dict[State, dict[Event, State]] = {
+    State.DRAFT: {Event.APPROVE: State.APPROVED},
+    State.APPROVED: {Event.SUBMIT: State.SUBMITTED, Event.REOPEN: State.DRAFT},
+    State.SUBMITTED: {Event.START_REVIEW: State.IN_REVIEW},
+    State.IN_REVIEW: {
+        Event.REQUEST_REVISION: State.REVISING,
+        Event.SELECT: State.SELECTED,
+        Event.REJECT: State.NOT_SELECTED,
+    },
+    State.REVISING: {Event.RESUBMIT: State.RESUBMITTED},
+    State.RESUBMITTED: {Event.START_REVIEW: State.IN_REVIEW},
+    State.SELECTED: {Event.PB_APPROVE: State.PB_APPROVED},
+    State.PB_APPROVED: {Event.AGREE: State.AGREED},
+    State.AGREED: {Event.DISBURSE: State.DISBURSED},
+    State.NOT_SELECTED: {},
+    State.DISBURSED: {},
+}
+
+# Who may take each step: the district (its secretariat, for its own district) or the city.
+DISTRICT_EVENTS = frozenset({Event.APPROVE, Event.REOPEN, Event.SUBMIT, Event.RESUBMIT})
+CITY_EVENTS = frozenset(set(Event) - DISTRICT_EVENTS)
+
+# Steps that freeze a new version of the plan.
+VERSIONING_EVENTS = frozenset({Event.SUBMIT, Event.RESUBMIT})
+
+# States in which the district may edit the plan's content (tasks, budget lines, text).
+EDITABLE = frozenset({State.DRAFT, State.REVISING})
+
+# States in which reviewers write opinions of the current round.
+REVIEWABLE = frozenset({State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED})
+
+# States after which the city has the plan (receipt list, review).
+WITH_THE_CITY = frozenset(
+    {
+        State.SUBMITTED,
+        State.IN_REVIEW,
+        State.REVISING,
+        State.RESUBMITTED,
+        State.SELECTED,
+        State.NOT_SELECTED,
+        State.PB_APPROVED,
+        State.AGREED,
+        State.DISBURSED,
+    }
+)
+
+# Audit actions (stable English verbs) of each event.
+ACTIONS: dict[Event, str] = {
+    Event.APPROVE: "plan approved by council",
+    Event.REOPEN: "plan re-opened",
+    Event.SUBMIT: "plan submitted",
+    Event.START_REVIEW: "review started",
+    Event.REQUEST_REVISION: "revision requested",
+    Event.RESUBMIT: "plan resubmitted",
+    Event.SELECT: "plan selected",
+    Event.REJECT: "plan not selected",
+    Event.PB_APPROVE: "approved by PB committee",
+    Event.AGREE: "agreement signed",
+    Event.DISBURSE: "subsidy disbursed",
+}
+
+# Steps that need a reason of their own (the others carry a decision, a version, …).
+NEEDS_REASON = frozenset({Event.REOPEN, Event.REQUEST_REVISION, Event.REJECT})
+
+
+class TransitionRefused(Exception):
+    """``event`` is not possible in ``state``; ``allowed`` lists what is."""
+
+    def __init__(self, state: str, event: str, allowed: list[Event]) -> None:
+        self.state, self.event, self.allowed = state, event, allowed
+        super().__init__(f"{event} is not possible in state {state}")
+
+
+def allowed_events(state: str) -> list[Event]:
+    try:
+        return list(TRANSITIONS[State(state)])
+    except ValueError:
+        return []
+
+
+def next_state(state: str, event: str) -> State:
+    """The state after ``event``; :class:`TransitionRefused` if it cannot happen now."""
+    try:
+        return TRANSITIONS[State(state)][Event(event)]
+    except (ValueError, KeyError):
+        raise TransitionRefused(state, event, allowed_events(state)) from None
+
+
+def can(state: str, event: str) -> bool:
+    try:
+        next_state(state, event)
+    except TransitionRefused:
+        return False
+    return True
+
+
+def is_city_step(event: str) -> bool:
+    return Event(event) in CITY_EVENTS
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+@dataclass(frozen=True)
+class DeadlineException:
+    """A late submission allowed by a city officer: why, and until when (None: any day)."""
+
+    reason: str
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Whether a submission on ``on`` may go in against ``deadline``."""
+
+    on: dt.date
+    deadline: dt.date | None
+    late_days: int  # 0 when on time
+    allowed: bool
+    by_exception: bool  # late, let in by a recorded exception
+    problem: str = ""  # "late", "exception_expired" when refused
+
+    @property
+    def late(self) -> bool:
+        return self.late_days > 0
+
+
+def submission_timing(
+    on: dt.date, deadline: dt.date | None, exception: DeadlineException | None = None
+) -> Timing:
+    """On time up to and including the deadline day; later only with an exception whose
+    own last day (if it has one) has not passed. No deadline in the policy: always on time."""
+    if deadline is None or on <= deadline:
+        return Timing(on, deadline, 0, True, False)
+    late_days = (on - deadline).days
+    if exception is None or not exception.reason.strip():
+        return Timing(on, deadline, late_days, False, False, "late")
+    if exception.until is not None and on > exception.until:
+        return Timing(on, deadline, late_days, False, False, "exception_expired")
+    return Timing(on, deadline, late_days, True, True)
+
+
+def deadline_for(event: str, submission: dt.date | None, final: dt.date | None) -> dt.date | None:
+    """The first submission answers to the submission deadline (7.10); a resubmission to
+    the final-version deadline (8.21), or to the submission deadline when the calendar
+    has no final one."""
+    if Event(event) is Event.SUBMIT:
+        return submission
+    if Event(event) is Event.RESUBMIT:
+        return final or submission
+    return None
+
+
+# ---------------------------------------------------------------- amounts and dates
+
+
+def disbursement_problems(amount: int, agreed_amount: int | None, already_paid: int) -> list[str]:
+    """Codes of what is wrong with paying ``amount`` now: "not_positive", "over_agreement"
+    (more than the agreement's subsidy, counting what was paid before)."""
+    problems = []
+    if amount <= 0:
+        problems.append("not_positive")
+    elif agreed_amount is not None and already_paid + amount > agreed_amount:
+        problems.append("over_agreement")
+    return problems
+
+
+def agreement_problems(
+    signed_on: dt.date, period_start: dt.date, period_end: dt.date, amount: int
+) -> list[str]:
+    """Codes of what is wrong with an agreement's dates and amount: "period_reversed",
+    "signed_after_period" (an agreement for a year already over), "not_positive"."""
+    problems = []
+    if period_end < period_start:
+        problems.append("period_reversed")
+    elif signed_on > period_end:
+        problems.append("signed_after_period")
+    if amount <= 0:
+        problems.append("not_positive")
+    return problems
