@@ -1,0 +1,7 @@
+"""Policy kinds of the plans app (one line per kind; each area registers its own)."""
+
+from hyeopchi.core.policy import register_kind
+
+from .budget_policy import BudgetRulesPolicy
+
+register_kind("budget_rules", BudgetRulesPolicy)
