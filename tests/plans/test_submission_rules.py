@@ -37,8 +37,16 @@ def test_the_whole_way_from_draft_to_disbursed_with_two_revision_rounds():
             Event.AGREE,
             Event.DISBURSE,
         )
-        is State.DISBURSED
+        is State.IN_EXECUTION
     )
+
+
+def test_pb_approval_is_stored_as_selected_with_its_date():
+    assert rules.state_of("selected", pb_approved=True) == State.PB_APPROVED
+    assert rules.state_of("selected", pb_approved=False) == State.SELECTED
+    assert rules.state_of("agreed", pb_approved=True) == "agreed"
+    assert rules.stored_status(State.PB_APPROVED) == "selected"
+    assert rules.stored_status(State.REVISING) == "revising"
 
 
 @pytest.mark.parametrize(
@@ -48,12 +56,13 @@ def test_the_whole_way_from_draft_to_disbursed_with_two_revision_rounds():
         (State.SUBMITTED, Event.SUBMIT),  # a second submission while with the city
         (State.IN_REVIEW, Event.SUBMIT),
         (State.IN_REVIEW, Event.RESUBMIT),  # nothing asked to revise
+        (State.SUBMITTED, Event.RESUBMIT),
         (State.SUBMITTED, Event.SELECT),  # selection only after review
         (State.REVISING, Event.SELECT),
         (State.SELECTED, Event.AGREE),  # PB committee first
         (State.PB_APPROVED, Event.DISBURSE),  # agreement first
-        (State.NOT_SELECTED, Event.RESUBMIT),
-        (State.DISBURSED, Event.REOPEN),
+        (State.IN_EXECUTION, Event.DISBURSE),  # paid once
+        (State.IN_EXECUTION, Event.REOPEN),
         (State.SUBMITTED, Event.REOPEN),
     ],
 )

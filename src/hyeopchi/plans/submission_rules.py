@@ -3,13 +3,18 @@
 ``DRAFT → APPROVED`` (the district council approves by a recorded decision)
 ``→ SUBMITTED`` (a frozen version goes to the city by the deadline, 7.10 in 2020)
 ``→ IN_REVIEW`` (협의·조정: reviewers write opinions, 검토의견서, per round)
-``→ REVISING → RESUBMITTED → IN_REVIEW …`` (revision rounds, a new version each time)
+``→ REVISING → SUBMITTED → IN_REVIEW …`` (revision rounds, a new version each time)
 ``→ SELECTED`` (최종 선정) ``→ PB_APPROVED`` (시 참여예산위원회) ``→ AGREED`` (협약)
-``→ DISBURSED`` (교부; the year's execution starts).
+``→ IN_EXECUTION`` (교부: the subsidy is paid and the year's execution starts; what
+follows — change requests, reports, settlement — is :mod:`.change_routes` and
+:mod:`.settlement_rules`).
 
 An approved plan may be re-opened for editing before it is submitted (its approval then no
-longer holds: the council must approve again). A plan under review may also be turned
-down (NOT_SELECTED).
+longer holds: the council must approve again).
+
+PB_APPROVED is not a stored status: the plan stays "selected" with the date of the
+participatory-budget committee's approval (``Plan.pb_approved_on``); :func:`state_of`
+and :func:`stored_status` translate.
 
 Deadlines come from the cycle's policy: a submission is on time up to and including the
 deadline day (Seoul dates); after it, only with an exception a city officer recorded
@@ -26,19 +31,17 @@ from enum import StrEnum
 
 
 class State(StrEnum):
-    """The same values as the plan model's status choices (a test keeps them equal)."""
+    """The plan model's status values (a test keeps them equal), and PB_APPROVED."""
 
     DRAFT = "draft"
     APPROVED = "approved"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
     REVISING = "revising"
-    RESUBMITTED = "resubmitted"
     SELECTED = "selected"
-    NOT_SELECTED = "not_selected"
     PB_APPROVED = "pb_approved"
     AGREED = "agreed"
-    DISBURSED = "disbursed"
+    IN_EXECUTION = "in_execution"
 
 
 class Event(StrEnum):
@@ -49,7 +52,6 @@ class Event(StrEnum):
     REQUEST_REVISION = "request_revision"
     RESUBMIT = "resubmit"
     SELECT = "select"
-    REJECT = "reject"
     PB_APPROVE = "pb_approve"
     AGREE = "agree"
     DISBURSE = "disburse"
@@ -59,19 +61,26 @@ TRANSITIONS: dict[State, dict[Event, State]] = {
     State.DRAFT: {Event.APPROVE: State.APPROVED},
     State.APPROVED: {Event.SUBMIT: State.SUBMITTED, Event.REOPEN: State.DRAFT},
     State.SUBMITTED: {Event.START_REVIEW: State.IN_REVIEW},
-    State.IN_REVIEW: {
-        Event.REQUEST_REVISION: State.REVISING,
-        Event.SELECT: State.SELECTED,
-        Event.REJECT: State.NOT_SELECTED,
-    },
-    State.REVISING: {Event.RESUBMIT: State.RESUBMITTED},
-    State.RESUBMITTED: {Event.START_REVIEW: State.IN_REVIEW},
+    State.IN_REVIEW: {Event.REQUEST_REVISION: State.REVISING, Event.SELECT: State.SELECTED},
+    State.REVISING: {Event.RESUBMIT: State.SUBMITTED},
     State.SELECTED: {Event.PB_APPROVE: State.PB_APPROVED},
     State.PB_APPROVED: {Event.AGREE: State.AGREED},
-    State.AGREED: {Event.DISBURSE: State.DISBURSED},
-    State.NOT_SELECTED: {},
-    State.DISBURSED: {},
+    State.AGREED: {Event.DISBURSE: State.IN_EXECUTION},
+    State.IN_EXECUTION: {},
 }
+
+
+def state_of(status: str, pb_approved: bool) -> str:
+    """The machine's state of a stored plan: "selected" with the PB committee's approval
+    recorded is PB_APPROVED."""
+    if status == State.SELECTED and pb_approved:
+        return State.PB_APPROVED
+    return status
+
+
+def stored_status(state: State) -> str:
+    return State.SELECTED.value if state is State.PB_APPROVED else state.value
+
 
 # Who may take each step: the district (its secretariat, for its own district) or the city.
 DISTRICT_EVENTS = frozenset({Event.APPROVE, Event.REOPEN, Event.SUBMIT, Event.RESUBMIT})
@@ -83,23 +92,8 @@ VERSIONING_EVENTS = frozenset({Event.SUBMIT, Event.RESUBMIT})
 # States in which the district may edit the plan's content (tasks, budget lines, text).
 EDITABLE = frozenset({State.DRAFT, State.REVISING})
 
-# States in which reviewers write opinions of the current round.
-REVIEWABLE = frozenset({State.SUBMITTED, State.IN_REVIEW, State.RESUBMITTED})
-
-# States after which the city has the plan (receipt list, review).
-WITH_THE_CITY = frozenset(
-    {
-        State.SUBMITTED,
-        State.IN_REVIEW,
-        State.REVISING,
-        State.RESUBMITTED,
-        State.SELECTED,
-        State.NOT_SELECTED,
-        State.PB_APPROVED,
-        State.AGREED,
-        State.DISBURSED,
-    }
-)
+# States in which reviewers write opinions on the latest version.
+REVIEWABLE = frozenset({State.SUBMITTED, State.IN_REVIEW})
 
 # Audit actions (stable English verbs) of each event.
 ACTIONS: dict[Event, str] = {
@@ -110,14 +104,13 @@ ACTIONS: dict[Event, str] = {
     Event.REQUEST_REVISION: "revision requested",
     Event.RESUBMIT: "plan resubmitted",
     Event.SELECT: "plan selected",
-    Event.REJECT: "plan not selected",
     Event.PB_APPROVE: "approved by PB committee",
     Event.AGREE: "agreement signed",
     Event.DISBURSE: "subsidy disbursed",
 }
 
 # Steps that need a reason of their own (the others carry a decision, a version, …).
-NEEDS_REASON = frozenset({Event.REOPEN, Event.REQUEST_REVISION, Event.REJECT})
+NEEDS_REASON = frozenset({Event.REOPEN, Event.REQUEST_REVISION})
 
 
 class TransitionRefused(Exception):
