@@ -3,5 +3,7 @@
 from hyeopchi.core.policy import register_kind
 
 from .budget_policy import BudgetRulesPolicy
+from .change_policy import ChangeRules
 
 register_kind("budget_rules", BudgetRulesPolicy)
+register_kind("plan_change_rules", ChangeRules)
