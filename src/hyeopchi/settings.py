@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from local static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "js_lib_htmx",  # htmx served from local static files (live budget checks)
     "hyeopchi.core",
     "hyeopchi.directory",
     "hyeopchi.bodies",
