@@ -722,3 +722,75 @@ class Settlement(_InPlan, models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}"
+
+
+# ---------------------------------------------------------------- submission (P3)
+
+
+class DeadlineException(_InPlan, models.Model):
+    """A city officer's permission to submit a plan after the policy's deadline.
+
+    It is granted before the submission and used by the one version that goes in late
+    (that version keeps the reason and who approved it)."""
+
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="deadline_exceptions",
+        verbose_name=_("plan"),
+    )
+    reason = models.TextField(_("reason"))
+    until = models.DateField(_("last day allowed"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    used_by = models.OneToOneField(
+        PlanVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadline_exception",
+        verbose_name=_("used by version"),
+    )
+
+    class Meta:
+        ordering = ["plan_id", "granted_at", "id"]
+        verbose_name = _("deadline exception")
+        verbose_name_plural = _("deadline exceptions")
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.reason[:60]}"
+
+
+class Agreement(_InPlan, models.Model):
+    """협약 (부록8): the city and the district's council agree on the plan's subsidy."""
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("plan")
+    )
+    signed_on = models.DateField(_("signed on"))
+    period_start = models.DateField(_("project period from"))
+    period_end = models.DateField(_("project period until"))
+    amount = models.PositiveBigIntegerField(
+        _("subsidy agreed (원)"), validators=[MinValueValidator(1)]
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        _USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="agreement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="agreement_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} ({self.signed_on})"
