@@ -545,6 +545,11 @@ class LineSpending(models.Model):
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="spending")
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="spending")
     spent = models.PositiveBigIntegerField(_("spent to date (원)"))
+    # Of the amount spent, expenses that national or other public money also paid
+    # (협약 제11조③④): the subsidy charged for them goes back to the city.
+    duplicated = models.PositiveBigIntegerField(
+        _("also paid by other public funds (원)"), default=0
+    )
 
     class Meta:
         verbose_name = _("spending")
@@ -605,6 +610,11 @@ class ChangeRequest(_InPlan, models.Model):
         _("status"), max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.DRAFT
     )
     route = models.CharField(_("route"), max_length=40, blank=True)
+    # An important change of what the project does (not only of money): the city is
+    # consulted first, then approves (운영지침 3.3.2).
+    content_change = models.TextField(_("change of content"), blank=True)
+    # The subsidy project total the share was measured against when the request was routed.
+    subsidy_total = models.PositiveBigIntegerField(_("subsidy project total (원)"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -656,10 +666,28 @@ class ChangeOutcome(models.TextChoices):
     REJECTED = "rejected", _("rejected")
 
 
+class ChangeStep(models.TextChoices):
+    CONSULTATION = "consultation", _("prior consultation with the city")
+    DECISION = "decision", _("decision")
+
+
+class Approver(models.TextChoices):
+    CITY = "city", _("city (서울시)")
+    COUNCIL = "council", _("district council (협치회의)")
+    DELEGATED = "delegated", _("delegated unit (운영위원회·분과)")
+
+
 class ChangeDecision(models.Model):
-    request = models.OneToOneField(
-        ChangeRequest, on_delete=models.PROTECT, related_name="decision", verbose_name=_("request")
+    """One step of a change request's trail: the city's prior consultation, then the
+    decision of whoever the route names."""
+
+    request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("request")
     )
+    step = models.CharField(
+        _("step"), max_length=12, choices=ChangeStep.choices, default=ChangeStep.DECISION
+    )
+    approver = models.CharField(_("decided by"), max_length=10, choices=Approver.choices)
     outcome = models.CharField(_("outcome"), max_length=10, choices=ChangeOutcome.choices)
     decided_at = models.DateTimeField(_("decided at"))
     decided_by = models.ForeignKey(
@@ -673,6 +701,14 @@ class ChangeDecision(models.Model):
         related_name="plan_changes",
         verbose_name=_("decision of the body"),
     )
+    delegated_unit = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_change_decisions",
+        verbose_name=_("delegated unit"),
+    )
     note = models.TextField(_("note"), blank=True)
     # Council decisions are notified to the city quarterly, in a progress report.
     reported_in = models.ForeignKey(
@@ -685,8 +721,12 @@ class ChangeDecision(models.Model):
     )
 
     class Meta:
+        ordering = ["request_id", "decided_at", "id"]
         verbose_name = _("change decision")
         verbose_name_plural = _("change decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "step"], name="change_decision_one_per_step")
+        ]
 
     def __str__(self) -> str:
         return f"{self.request}: {self.outcome}"
@@ -715,6 +755,21 @@ class Settlement(_InPlan, models.Model):
     national_duplicate_note = models.TextField(_("note on other funding"), blank=True)
     terminated = models.BooleanField(_("terminated"), default=False)
     termination_reason = models.TextField(_("reason for termination"), blank=True)
+    # The figures of the settlement (computed by settlement_rules.settle when submitted).
+    period_end = models.DateField(_("settled as of"), null=True, blank=True)
+    subsidy_received = models.PositiveBigIntegerField(_("subsidy received (원)"), default=0)
+    subsidy_spent = models.PositiveBigIntegerField(_("subsidy spent (원)"), default=0)
+    duplicated = models.PositiveBigIntegerField(
+        _("subsidy also paid by other public funds (원)"), default=0
+    )
+    to_return = models.PositiveBigIntegerField(_("to return (원)"), default=0)
+    return_method = models.CharField(_("return method"), max_length=40, blank=True)
+    # Termination (협약 제12조): the ground (a key of the policy), the council heard and
+    # the correction period given first where the ground requires it.
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_ground = models.CharField(_("ground of termination"), max_length=40, blank=True)
+    council_heard_on = models.DateField(_("council heard on"), null=True, blank=True)
+    correction_deadline = models.DateField(_("end of the correction period"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("settlement")
