@@ -34,7 +34,7 @@ def measure(label: str, fn: Callable[[], object], runs: int = 30) -> None:
 
 
 def main() -> None:
-    from . import bodies_bench, participation_bench, voting_bench, voting_intake_bench
+    from . import bodies_bench, participation_bench, plans_bench, voting_bench, voting_intake_bench
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
@@ -45,6 +45,7 @@ def main() -> None:
         voting_bench.run(measure)
         voting_intake_bench.run(measure)
         participation_bench.run(measure)
+        plans_bench.run(measure)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Literal
 
 from django.utils.translation import get_language
@@ -134,8 +135,9 @@ class Declaration:
     text_en: str
     when_class: str | None = None  # None: always, at plan level
 
-    def message(self) -> str:
-        return self.text_en if is_english() else self.text
+    def message(self, english: bool | None = None) -> str:
+        english = is_english() if english is None else english
+        return self.text_en if english else self.text
 
 
 @dataclass(frozen=True)
@@ -151,11 +153,29 @@ class BudgetRules:
     class_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def category(self, code: str) -> Category | None:
-        return next((c for c in self.categories if c.code == code), None)
+        return self._by_code.get(code)
 
-    def class_label(self, code: str) -> str:
+    @cached_property
+    def _by_code(self) -> dict[str, Category]:
+        return {c.code: c for c in self.categories}
+
+    @cached_property
+    def _item_classes(self) -> dict[tuple[str, str | None], frozenset[str]]:
+        table: dict[tuple[str, str | None], frozenset[str]] = {}
+        for c in self.categories:
+            table[(c.code, None)] = c.counts_as
+            for sub in c.subtypes:
+                table[(c.code, sub.code)] = sub.counts_as
+        return table
+
+    def classes_of(self, category: str, subtype: str | None) -> frozenset[str] | None:
+        """The cap classes a budget item counts in; None for an item the policy lacks."""
+        return self._item_classes.get((category, subtype or None))
+
+    def class_label(self, code: str, english: bool | None = None) -> str:
         ko, en = self.class_labels.get(code, (code, code))
-        return en if is_english() else ko
+        english = is_english() if english is None else english
+        return en if english else ko
 
 
 # ---------------------------------------------------------------- findings
@@ -215,15 +235,9 @@ def _won(amount: int) -> str:
 # ---------------------------------------------------------------- the check
 
 
-def _classes_of(line: BudgetLine, rules: BudgetRules) -> frozenset[str] | None:
-    category = rules.category(line.category)
-    if category is None:
-        return None
-    return category.classes(line.subtype)
-
-
 def cap_measures(plan: PlanBudget, rules: BudgetRules) -> list[CapMeasure]:
     """Every numeric cap of the rules measured on the plan, in a stable order."""
+    english = is_english()  # once: the active language is a thread-local look-up
     counted = rules.cap_sources
     sector_total = 0  # S: 분야별 협치 사업계획 총 예산
     class_sector: dict[str, int] = defaultdict(int)
@@ -238,7 +252,8 @@ def cap_measures(plan: PlanBudget, rules: BudgetRules) -> list[CapMeasure]:
     sector_for_share = 0
     envelope_sources = rules.envelope.sources if rules.envelope else frozenset()
     envelope_amount = 0
-    category_classes = {c.code: c for c in rules.categories}
+    classes_of = rules._item_classes.get
+    none: frozenset[str] = frozenset()
 
     for task in plan.tasks:
         is_sector = task.kind == "sector"
@@ -250,8 +265,7 @@ def cap_measures(plan: PlanBudget, rules: BudgetRules) -> list[CapMeasure]:
                 sector_for_share += amount
             if line.source not in counted:
                 continue
-            category = category_classes.get(line.category)
-            classes = category.classes(line.subtype) if category else frozenset()
+            classes = classes_of((line.category, line.subtype or None), none)
             key = (task.id, line.sub_project)
             sub_total[key] += amount
             sub_kind[key] = task.kind
@@ -278,7 +292,7 @@ def cap_measures(plan: PlanBudget, rules: BudgetRules) -> list[CapMeasure]:
             )
         )
     for cap in rules.caps:
-        label = rules.class_label(cap.counted_class)
+        label = rules.class_label(cap.counted_class, english)
         if cap.per == "sector_plan":
             source = class_sector if cap.tasks == "sector" else class_plan
             measures.append(
@@ -377,7 +391,7 @@ def _line_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]:
             if line.amount < 0:
                 raise ValueError(f"budget line {line.id!r}: a negative amount ({line.amount})")
             category = rules.category(line.category)
-            if category is None or (line.subtype and category.subtype(line.subtype) is None):
+            if category is None or rules.classes_of(line.category, line.subtype) is None:
                 findings.append(
                     Finding(
                         "category.unknown",
@@ -395,7 +409,12 @@ def _line_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]:
                 )
                 continue
             if category.nature is not None and line.nature != category.nature:
-                nature = _("capital") if category.nature == "capital" else _("current")
+                label = {"label": category.label_en if is_english() else category.label}
+                message = (
+                    _("%(label)s may only be budgeted as a capital subsidy (자본보조).")
+                    if category.nature == "capital"
+                    else _("%(label)s may only be budgeted as a current subsidy (경상보조).")
+                ) % label
                 findings.append(
                     Finding(
                         "nature.mismatch",
@@ -407,17 +426,14 @@ def _line_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]:
                         0,
                         0,
                         line.amount,
-                        _("%(label)s is budgeted as a %(nature)s subsidy only.")
-                        % {
-                            "label": category.label_en if is_english() else category.label,
-                            "nature": nature,
-                        },
+                        message,
                     )
                 )
     return findings
 
 
 def _declaration_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]:
+    english = is_english()
     findings: list[Finding] = []
     by_task: list[tuple[TaskBudget, dict[str, int]]] = []
     wanted = {d.when_class for d in rules.declarations if d.when_class}
@@ -425,7 +441,7 @@ def _declaration_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]
         for task in plan.tasks:
             amounts: dict[str, int] = defaultdict(int)
             for line in task.lines:
-                classes = _classes_of(line, rules) or frozenset()
+                classes = rules.classes_of(line.category, line.subtype) or frozenset()
                 for cls in classes & wanted:
                     amounts[cls] += line.amount
             by_task.append((task, amounts))
@@ -442,7 +458,7 @@ def _declaration_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]
                     0,
                     0,
                     0,
-                    declaration.message(),
+                    declaration.message(english),
                 )
             )
             continue
@@ -460,7 +476,7 @@ def _declaration_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]
                         0,
                         0,
                         0,
-                        declaration.message(),
+                        declaration.message(english),
                     )
                 )
     return findings
