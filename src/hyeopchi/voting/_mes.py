@@ -34,11 +34,12 @@ with its lazy "affordability" loop, minus its data structures):
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
+
+import numpy as np
 
 # ----------------------------------------------------------------------------- results
 
@@ -146,11 +147,11 @@ class _Rec:
     by at most a bound computed from the reference, so classes far from a threshold need
     no look.
 
-    Unaffordable: ``avail`` is the supporters' money at the reference. Affordable: the
-    poor classes (money below the price, broke ones included) sorted by money at the
-    reference, and for the poor classes with money how many of their voters approve
-    each bought project (``nvec``), so that their money adds up exactly in O(number of
-    bought projects).
+    Classes are numbers in ``cl``, the project's classes at the node. Unaffordable:
+    ``avail`` is the supporters' money at the reference. Affordable: the poor classes
+    (money below the price, broke ones included) sorted by money at the reference, and
+    for the poor classes with money how many of their voters approve each bought project
+    (``nvec``), so that their money adds up exactly in O(number of bought projects).
     """
 
     __slots__ = (
@@ -159,6 +160,7 @@ class _Rec:
         "b_ref",
         "bro",
         "broke",
+        "cl",
         "npoor",
         "npp",
         "nvec",
@@ -168,19 +170,44 @@ class _Rec:
         "xs",
     )
 
-    def __init__(self, b: int, pf: list[float]) -> None:
+    def __init__(self, b: int, pf: list[float], cl: _Classes) -> None:
+        self.cl = cl
         self.b = b
         self.b_ref = b
         self.pf_ref = pf
         self.unaffordable = False
         self.avail = 0.0
         self.xs: list[float] = []
-        self.poor: list[tuple[int, int]] = []
+        self.poor: list[int] = []
         self.broke: set[int] = set()
         self.nvec: list[int] = []
-        self.bro: list[tuple[int, int]] = []  # unaffordable: the broke classes
+        self.bro: list[int] = []  # unaffordable: the broke classes
         self.npp = 0  # voters in poor classes with money
         self.npoor = 0  # voters in poor classes, broke included
+
+
+class _Classes:
+    """A project's supporters at a bought set ``W``, grouped by class: class ``i`` has
+    ``cs[i]`` voters, one of whose ballots is ``rep[i]`` (an index of the engine's
+    ballots) with projects ``rows[i]`` (ascending, padded with ``m``). Its class (bit
+    mask) is that ballot's mask and ``W``, made only when needed."""
+
+    __slots__ = ("W", "cs", "csf", "csl", "masks", "n", "rep", "rows")
+
+    def __init__(
+        self, W: int, rep: np.ndarray, cs: np.ndarray, rows: np.ndarray, masks: list[int]
+    ) -> None:
+        self.W = W
+        self.rep = rep.tolist()
+        self.cs = cs
+        self.csl = cs.tolist()
+        self.csf = cs.astype(np.float64)
+        self.rows = rows
+        self.n = len(self.rep)
+        self.masks = masks
+
+    def T(self, i: int) -> int:
+        return self.masks[self.rep[i]] & self.W
 
 
 class _Node:
@@ -221,39 +248,32 @@ class ApprovalMES:
         self.costs = list(costs)
         self.sat = list(sat)
         self.voters = voters
-        rests1: list[list[int]] = [[] for _ in range(m)]  # ballots cast once
-        restsh: list[list[int]] = [[] for _ in range(m)]  # ballots cast more than once
-        wtsh: list[list[int]] = [[] for _ in range(m)]
-        light: list[list[int]] = [[] for _ in range(m)]
-        nsup = [0] * m
-        nlight = 0
-        maxlen = 0
-        for mask, w in zip(masks, weights, strict=True):
-            ks = _bits(mask)
-            if len(ks) > maxlen:
-                maxlen = len(ks)
-            if w == 1:
-                for k in ks:
-                    rests1[k].append(mask ^ (1 << k))
-                    light[k].append(nlight)
-                nlight += 1
-            else:
-                for k in ks:
-                    restsh[k].append(mask ^ (1 << k))
-                    wtsh[k].append(w)
-                    nsup[k] += w
-        for k in range(m):
-            nsup[k] += len(rests1[k])
+        self.masks = list(masks)
+        nb = len(self.masks)
+        # the ballots as a matrix of project numbers, ascending, padded with ``m``
+        width = (m + 7) // 8
+        packed = np.frombuffer(b"".join(x.to_bytes(width, "little") for x in self.masks), np.uint8)
+        approves = np.unpackbits(packed.reshape(nb, width), axis=1, bitorder="little")[:, :m]
+        rows, cols = np.nonzero(approves)
+        lens = np.bincount(rows, minlength=nb)
+        maxlen = int(lens.max()) if nb else 0
+        starts = np.zeros(nb + 1, dtype=np.intp)
+        np.cumsum(lens, out=starts[1:])
+        ballots = np.full((nb, max(maxlen, 1)), m, dtype=np.intp)
+        ballots[rows, np.arange(rows.size) - starts[rows]] = cols
+        self.ballots = ballots
+        self.weights = np.asarray(weights, dtype=np.int64).reshape(nb)
+        # the ballots approving each project
+        by_project = np.argsort(cols, kind="stable")
+        self._sup_ballots = rows[by_project]
+        self._sup_starts = np.zeros(m + 1, dtype=np.intp)
+        np.cumsum(np.bincount(cols, minlength=m), out=self._sup_starts[1:])
+        nsup = np.bincount(cols, weights=self.weights[rows], minlength=m)
+        self.nsup = [int(x) for x in nsup.tolist()]
         self.maxlen = maxlen
-        self.rests1, self.restsh, self.wtsh = rests1, restsh, wtsh
-        self._light_idx = light
-        self._nlight = nlight
-        self._light_bits: dict[int, int] = {}
-        self.nsup = nsup
-        self.candidates = [k for k in range(m) if nsup[k] > 0 and costs[k] > 0]
-        self._dist: dict[tuple[int, int], dict[int, int]] = {}
-        self._pairs: dict[tuple[int, int], list[tuple[int, int]]] = {}
-        self._npair: dict[tuple[int, int], int] = {}
+        self.candidates = [k for k in range(m) if self.nsup[k] > 0 and costs[k] > 0]
+        self._arrays: dict[tuple[int, int], _Classes] = {}
+        self._codes: dict[int, np.ndarray | None] = {}
         self._prow: dict[int, list[int]] = {}
         self.bitsof: dict[int, tuple[int, ...]] = {}
         self.trace: list[_Node] = []
@@ -261,82 +281,63 @@ class ApprovalMES:
 
     # -------------------------------------------------------------- supporter classes
 
-    def _scan(self, k: int, W: int) -> dict[int, int]:
-        d: dict[int, int] = dict(Counter(map(W.__and__, self.rests1[k])))
-        for r, w in zip(self.restsh[k], self.wtsh[k], strict=True):
-            t = r & W
-            d[t] = d.get(t, 0) + w
-        return d
+    def _code(self, W: int) -> np.ndarray | None:
+        """A bit of its own for each project of ``W`` (None if they are too many)."""
+        if W not in self._codes:
+            ks = _bits(W)
+            code = None
+            if len(ks) <= 62:
+                code = np.zeros(self.m + 1, dtype=np.int64)
+                code[ks] = np.left_shift(1, np.arange(len(ks), dtype=np.int64))
+            self._codes[W] = code
+        return self._codes[W]
 
-    def _pair_list(self, k: int, j: int) -> list[tuple[int, int]]:
-        key = (k, j)
-        pl = self._pairs.get(key)
-        if pl is None:
-            bj = 1 << j
-            pl = [(r, 1) for r in self.rests1[k] if r & bj]
-            pl.extend((r, w) for r, w in zip(self.restsh[k], self.wtsh[k], strict=True) if r & bj)
-            self._pairs[key] = pl
-        return pl
-
-    def classes(self, k: int, W: int, parent: int, j: int) -> dict[int, int]:
-        """Supporters of ``k`` counted by class (the bought projects in ``W`` they also
-        approve); ``parent`` = ``W`` without ``j``, the last project bought (or -1)."""
+    def arrays(self, k: int, W: int) -> _Classes:
+        """The supporters of ``k`` grouped by class (the projects of ``W`` they approve)."""
         key = (k, W)
-        d = self._dist.get(key)
-        if d is not None:
-            return d
-        pd = self._dist.get((k, parent)) if parent >= 0 else None
-        if pd is not None and ((k, j) in self._pairs or len(pd) * 8 < len(self.rests1[k])):
-            d = dict(pd)
-            bj = 1 << j
-            for r, w in self._pair_list(k, j):
-                t = r & parent
-                c = d[t] - w
-                if c:
-                    d[t] = c
-                else:
-                    del d[t]
-                t |= bj
-                d[t] = d.get(t, 0) + w
+        a = self._arrays.get(key)
+        if a is not None:
+            return a
+        sup = self._sup_ballots[self._sup_starts[k] : self._sup_starts[k + 1]]
+        code = self._code(W)
+        if code is not None:
+            rows = self.ballots[sup]
+            cls = code[rows[:, 0]]
+            for col in range(1, rows.shape[1]):
+                cls = cls | code[rows[:, col]]
+            order = np.argsort(cls, kind="stable")
+            sc = cls[order]
+            first = np.flatnonzero(np.concatenate(([True], sc[1:] != sc[:-1])))
+            cs = np.add.reduceat(self.weights[sup][order], first) if sup.size else sc
+            rep = sup[order[first]]
         else:
-            d = self._scan(k, W)
-        self._dist[key] = d
-        return d
-
-    def _light(self, k: int) -> int:
-        bits = self._light_bits.get(k)
-        if bits is None:
-            ba = bytearray((self._nlight + 8) // 8)
-            for g in self._light_idx[k]:
-                ba[g >> 3] |= 1 << (g & 7)
-            bits = int.from_bytes(ba, "little")
-            self._light_bits[k] = bits
-        return bits
+            masks = self.masks
+            found: dict[int, int] = {}
+            counts: dict[int, int] = {}
+            for g, w in zip(sup.tolist(), self.weights[sup].tolist(), strict=True):
+                T = masks[g] & W
+                if T in counts:
+                    counts[T] += w
+                else:
+                    counts[T] = w
+                    found[T] = g
+            rep = np.fromiter(found.values(), dtype=np.intp, count=len(found))
+            cs = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+        a = _Classes(W, rep, cs.astype(np.int64), self.ballots[rep], self.masks)
+        self._arrays[key] = a
+        return a
 
     def prow(self, k: int) -> list[int]:
-        """``prow(k)[j]``: voters approving both ``k`` and ``j``."""
+        """``prow(k)[j]``: voters approving both ``k`` and ``j`` (``j != k``)."""
         row = self._prow.get(k)
         if row is None:
-            lk = self._light(k)
-            row = [(lk & self._light(j)).bit_count() for j in range(self.m)]
-            for r, w in zip(self.restsh[k], self.wtsh[k], strict=True):
-                while r:
-                    low = r & -r
-                    row[low.bit_length() - 1] += w
-                    r ^= low
+            sup = self._sup_ballots[self._sup_starts[k] : self._sup_starts[k + 1]]
+            rows = self.ballots[sup]
+            w = np.repeat(self.weights[sup].astype(np.float64), rows.shape[1])
+            counts = np.bincount(rows.ravel(), weights=w, minlength=self.m + 1)
+            row = counts[: self.m].astype(np.int64).tolist()
             self._prow[k] = row
         return row
-
-    def npair(self, k: int, j: int) -> int:
-        """Voters approving both ``k`` and ``j``."""
-        key = (k, j) if k < j else (j, k)
-        n = self._npair.get(key)
-        if n is None:
-            n = (self._light(k) & self._light(j)).bit_count()
-            bj = 1 << j
-            n += sum(w for r, w in zip(self.restsh[k], self.wtsh[k], strict=True) if r & bj)
-            self._npair[key] = n
-        return n
 
     # ------------------------------------------------------------------------- a run
 
@@ -376,8 +377,9 @@ class ApprovalMES:
             if k in prices:
                 continue
             total = 0
-            for T, c in self.classes(k, W, -1, -1).items():
-                x = bD - sum(PD[j] for j in _bits(T))
+            cl = self.arrays(k, W)
+            for o, c in enumerate(cl.csl):
+                x = bD - sum(PD[j] for j in _bits(cl.T(o)))
                 if x > 0:
                     total += x * c
             out[k] = Fraction(total, D)
@@ -406,6 +408,7 @@ class _Run:
         self.D = 1  # common denominator of the prices so far
         self.PD: dict[int, int] = {}  # bought project -> price * D
         self.Pf = [0.0] * eng.m  # bought project -> price (float); this run's own list
+        self.Pa = np.zeros(eng.m + 1)  # the same as an array (``m``: no project)
         self.poorw: dict[int, int] = {}  # bought project -> voters who paid all they had
         self.Smemo: dict[int, float] = {0: 0.0}
         self.W = 0
@@ -485,30 +488,6 @@ class _Run:
         g = gcd(num, den)
         return num // g, den // g
 
-    def _fill(
-        self,
-        rec: _Rec,
-        poor: list[tuple[float, int, int]],
-        brokes: set[int],
-    ) -> None:
-        """Set ``rec``'s poor classes (sorted by money) and their sums; reference = now."""
-        rec.xs = [x for x, _T, _c in poor]
-        rec.poor = [(T, c) for _x, T, c in poor]
-        rec.broke = brokes
-        rec.b = rec.b_ref = self.b
-        rec.pf_ref = self.Pf
-        nvec = [0] * self.e.m
-        bitsof = self.e.bitsof
-        npp = npoor = 0
-        for _x, T, c in poor:
-            npoor += c
-            if T in brokes:
-                continue
-            npp += c
-            for j in bitsof[T]:
-                nvec[j] += c
-        rec.nvec, rec.npp, rec.npoor = nvec, npp, npoor
-
     def _check(
         self,
         price: tuple[int, int],
@@ -534,94 +513,141 @@ class _Run:
                 return False
         return True
 
-    def _brokes(self, items: list[tuple[float, int, int]]) -> set[int]:
-        """The classes with no money left among ``items`` (sorted by float money)."""
-        tol = self.tol
-        bD = self.b * self.D
-        PD = self.PD
-        out = set()
-        for x, T, _c in items:
-            if x > tol:
-                break
-            if x < -tol or sum(PD[j] for j in _bits(T)) >= bD:
-                out.add(T)
-        return out
-
-    def _walk(self, k: int, items: list[tuple[float, int, int]]) -> int:
-        """How many of ``items`` (ascending float money) are poor, by water-filling."""
-        rem = float(self.C[k])
-        cr = self.e.nsup[k]
-        i = 0
-        for x, _T, c in items:
-            xc = x if x > 0 else 0.0
-            if rem <= xc * cr:
-                break
-            rem -= xc * c
-            cr -= c
-            i += 1
-        return i
-
     def exact_eval(
-        self, k: int, cls: list[tuple[int, int]], only_poor: bool = False
-    ) -> tuple[list[tuple[float, int, int]], set[int]] | None:
-        """Evaluate ``k`` in integers (the slow, sure way) over ``cls``: all its classes,
-        or with ``only_poor`` the poor ones of a record (everybody else being rich).
-        Returns the poor classes (with float money, ascending) and the broke ones, or
-        None if ``k`` is unaffordable."""
+        self, k: int, cl: _Classes, cls: Iterable[int], only_poor: bool = False
+    ) -> tuple[list[float], list[int], list[int]] | None:
+        """Evaluate ``k`` in integers (the slow, sure way) over the classes ``cls`` of
+        ``cl``: all of them, or with ``only_poor`` the poor ones of a record (everybody
+        else being rich). Returns the poor classes (float money ascending, and which) and
+        the broke ones, or None if ``k`` is unaffordable."""
         D = self.D
-        money = sorted((self.money_D(T), T, c) for T, c in cls)
+        csl = cl.csl
+        money = sorted((self.money_D(cl.T(o)), o) for o in cls)
         cost = self.C[k] * D
-        if not only_poor and sum(x * c for x, _T, c in money) < cost:
+        if not only_poor and sum(x * csl[o] for x, o in money) < cost:
             return None
         rem = cost
         cr = self.e.nsup[k]
         i = 0
-        for x, _T, c in money:
+        for x, o in money:
             if rem <= x * cr:
                 break
-            rem -= x * c
-            cr -= c
+            rem -= x * csl[o]
+            cr -= csl[o]
             i += 1
         bf = self.bf
         S = self.S
-        poor = sorted((bf - S(T), T, c) for _x, T, c in money[:i])
-        return poor, {T for x, T, _c in money[:i] if x == 0}
+        poor = sorted((bf - S(cl.T(o)), o) for _x, o in money[:i])
+        return [x for x, _o in poor], [o for _x, o in poor], [o for x, o in money[:i] if x == 0]
 
-    def full_eval(
-        self, node: _Node, k: int, parent: int, j: int
-    ) -> tuple[_Rec, tuple[int, int] | None]:
-        d = self.e.classes(k, node.W, parent, j)
-        items = self.money(d)
-        items.sort()
-        rec = _Rec(self.b, self.Pf)
-        i = self._walk(k, items)
-        if i == len(items):
+    def full_eval(self, node: _Node, k: int) -> tuple[_Rec, tuple[int, int] | None]:
+        """Evaluate ``k`` afresh over all its classes: floats pick the poor classes
+        (ascending money, water-filling), integers settle the price and the classes too
+        close to it; the integer path for all when floats cannot tell."""
+        cl = self.e.arrays(k, node.W)
+        n = cl.n
+        tol = self.tol
+        # every class's float money (added in the same order as ``S``), ascending
+        rows = cl.rows
+        Pa = self.Pa
+        spent = Pa[rows[:, 0]]
+        for col in range(1, rows.shape[1]):
+            spent = spent + Pa[rows[:, col]]
+        x = self.bf - spent
+        order = np.argsort(x, kind="stable")
+        xs = x[order]
+        cs = cl.csf[order]
+        xc = np.maximum(xs, 0.0)
+        # class ``t`` is rich if the price asked of the classes from ``t`` on, once the
+        # poorer ones have paid all they have, is within its money
+        paid = np.cumsum(xc * cs)
+        before = np.empty(n)
+        before[0] = 0.0
+        before[1:] = paid[:-1]
+        left = np.empty(n)
+        left[0] = self.e.nsup[k]
+        left[1:] = left[0] - np.cumsum(cs[:-1])
+        rich = self.C[k] - before <= xc * left
+        i = int(rich.argmax())
+        if not rich[i]:
+            i = n
+        rec = _Rec(self.b, self.Pf, cl)
+        ntol = int(np.searchsorted(xs, tol, side="right"))
+        avail = float(paid[-1])
+        tol_a = 2 * self.e.nsup[k] * tol + 4 * n * _U * avail + 1e-300
+        if i == n:
             # by floats, nobody can pay the price: unaffordable unless too close to tell
-            cost = self.C[k]
-            avail = sum([x * c for x, _T, c in items if x > 0])
-            tol_a = 2 * self.e.nsup[k] * self.tol + 4 * len(items) * _U * avail + 1e-300
-            if avail < cost - tol_a:
-                self._unaffordable(rec, items, avail + tol_a)
+            if avail < self.C[k] - tol_a:
+                self._unaffordable_at(rec, cl, order[:ntol].tolist(), avail + tol_a)
                 return rec, None
         else:
-            self._fill(rec, items[:i], self._brokes(items))
+            poor_idx = order[:i].tolist()
+            low = poor_idx[:ntol] if ntol <= i else order[:ntol].tolist()
+            brokes = self._broke_classes(xs[:ntol].tolist(), low, cl)
+            self._fill(rec, xs[:i].tolist(), poor_idx, brokes)
             price = self.price_from(k, rec)
-            if self._check(price, reversed(items[:i]), items[i:]):
+            if self._check_at(price, xs, order, i, cl):
                 return rec, price
-        found = self.exact_eval(k, list(d.items()))
+        found = self.exact_eval(k, cl, range(n))
         if found is None:
-            avail = sum([x * c for x, _T, c in items if x > 0])
-            tol_a = 2 * self.e.nsup[k] * self.tol + 4 * len(items) * _U * avail + 1e-300
-            self._unaffordable(rec, items, avail + tol_a)
+            self._unaffordable_at(rec, cl, order[:ntol].tolist(), avail + tol_a)
             return rec, None
         self._fill(rec, *found)
         return rec, self.price_from(k, rec)
 
-    def _unaffordable(self, rec: _Rec, items: list[tuple[float, int, int]], avail: float) -> None:
+    def _broke_classes(self, xs: list[float], low: list[int], cl: _Classes) -> list[int]:
+        """Which of the classes ``low`` of ``cl`` (float money ``xs``, all ``<= tol``)
+        have no money left."""
+        tol = self.tol
+        bD = self.b * self.D
+        PD = self.PD
+        out = []
+        for x, o in zip(xs, low, strict=True):
+            if x < -tol or sum(PD[j] for j in _bits(cl.T(o))) >= bD:
+                out.append(o)
+        return out
+
+    def _fill(self, rec: _Rec, xs: list[float], poor: list[int], brokes: list[int]) -> None:
+        """Set ``rec``'s poor classes ``poor`` (money ``xs``, ascending), the broke ones
+        among them and their sums; reference = now."""
+        cl = rec.cl
+        rec.xs = xs
+        rec.poor = poor
+        rec.broke = set(brokes)
+        rec.b = rec.b_ref = self.b
+        rec.pf_ref = self.Pf
+        sel = np.zeros(cl.n, dtype=bool)
+        sel[poor] = True
+        npoor = int(cl.cs[sel].sum())
+        if brokes:
+            sel[brokes] = False
+        rows = cl.rows[sel]
+        w = np.repeat(cl.csf[sel], rows.shape[1])
+        nv = np.bincount(rows.ravel(), weights=w, minlength=self.e.m + 1)
+        rec.nvec = nv.astype(np.int64).tolist()
+        rec.npp = int(cl.cs[sel].sum())
+        rec.npoor = npoor
+
+    def _check_at(
+        self, price: tuple[int, int], xs: np.ndarray, order: np.ndarray, i: int, cl: _Classes
+    ) -> bool:
+        """:meth:`_check` over arrays: the poor are ``order[:i]`` (float money ``xs``,
+        ascending)."""
+        num, den = price
+        pf = num / den
+        margin = 2 * self.tol + 8 * _U * pf
+        D = self.D
+        lo = int(np.searchsorted(xs[:i], pf - margin, side="left"))
+        for o in order[lo:i].tolist():
+            if self.money_D(cl.T(o)) * den >= num * D:
+                return False
+        hi = int(np.searchsorted(xs[i:], pf + margin, side="right")) + i
+        return all(self.money_D(cl.T(o)) * den >= num * D for o in order[i:hi].tolist())
+
+    def _unaffordable_at(self, rec: _Rec, cl: _Classes, low: list[int], avail: float) -> None:
         rec.unaffordable = True
         rec.avail = avail
-        tol = self.tol
-        rec.bro = [(T, c) for x, T, c in items if x <= tol]
+        rec.bro = low
 
     def re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
         """Re-evaluate an affordable record made at a budget ``<= b`` on the same node.
@@ -637,6 +663,9 @@ class _Run:
         delta = self.delta(rec)
         xs = rec.xs
         poor = rec.poor
+        cl = rec.cl
+        Tof = cl.T
+        csl = cl.csl
         n = len(xs)
         looked = 0
         # 1. broke classes that may have money again
@@ -646,17 +675,19 @@ class _Run:
             nvec = rec.nvec
             i = bisect_left(xs, -delta - tol)
             while i < n and xs[i] <= tol:
-                T, c = poor[i]
+                o = poor[i]
                 i += 1
-                if T not in broke:
+                if o not in broke:
                     continue
                 looked += 1
+                T = Tof(o)
                 x = bf - S(T)
                 if x < -tol:
                     continue
                 if x <= tol and self.money_D(T) == 0:
                     continue
-                broke.discard(T)
+                broke.discard(o)
+                c = csl[o]
                 rec.npp += c
                 for j in bitsof[T]:
                     nvec[j] += c
@@ -668,19 +699,20 @@ class _Run:
         Smemo = self.Smemo
         cand: list[tuple[float, int, int, int]] = []
         for i in range(j0, n):
-            T, c = poor[i]
+            o = poor[i]
+            T = Tof(o)
             sT = Smemo.get(T)
             if sT is None:
                 sT = S(T)
-            cand.append((bf - sT, T, c, i))
+            cand.append((bf - sT, T, csl[o], i))
         cand.sort(reverse=True)
         looked += n - j0
         pf = p0f
         R = self.e.nsup[k] - rec.npoor
         nm = 0
         broke = rec.broke
-        for x, T, c, _i in cand:
-            if x < pf or T in broke:
+        for x, _T, c, i in cand:
+            if x < pf or poor[i] in broke:
                 break
             pf = (pf * R + c * x) / (R + c)
             R += c
@@ -704,9 +736,9 @@ class _Run:
         rec.b = self.b
         if looked * 3 > n + 24:
             # refresh the reference: the bound has grown loose
-            items = sorted((bf - S(T), T, c) for T, c in rec.poor)
-            rec.xs = [x for x, _T, _c in items]
-            rec.poor = [(T, c) for _x, T, c in items]
+            items = sorted((bf - S(Tof(o)), o) for o in rec.poor)
+            rec.xs = [x for x, _o in items]
+            rec.poor = [o for _x, o in items]
             rec.b_ref = self.b
             rec.pf_ref = self.Pf
         return price
@@ -714,7 +746,7 @@ class _Run:
     def _exact_re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
         """The float shortcut could not settle it: redo over the poor classes of the
         previous evaluation (those moved just now included) in integers."""
-        found = self.exact_eval(k, rec.poor, only_poor=True)
+        found = self.exact_eval(k, rec.cl, rec.poor, only_poor=True)
         assert found is not None
         self._fill(rec, *found)
         return self.price_from(k, rec)
@@ -740,10 +772,12 @@ class _Run:
             for j in order:
                 tot -= Pf[j] * row[j]
             S = self.S
-            for T, c in rec.bro:
-                x = S(T) - bf
+            cl = rec.cl
+            csl = cl.csl
+            for o in rec.bro:
+                x = S(cl.T(o)) - bf
                 if x > 0:
-                    tot += x * c
+                    tot += x * csl[o]
             if tot < cost - margin:
                 rec.b = self.b
                 return True
@@ -753,10 +787,10 @@ class _Run:
                 PD = self.PD
                 for j in order:
                     total -= PD[j] * row[j]
-                for T, c in rec.bro:
-                    sd = sum(PD[j] for j in _bits(T))
+                for o in rec.bro:
+                    sd = sum(PD[j] for j in _bits(cl.T(o)))
                     if sd > bD:
-                        total += (sd - bD) * c
+                        total += (sd - bD) * csl[o]
                 if total < cost * self.D:
                     rec.b = self.b
                     return True
@@ -794,8 +828,6 @@ class _Run:
         rounds: list[RoundResult] = []
         on_trace = True
         idx = 0
-        parent = -1
-        lastj = -1
         total = len(alive)
         while True:
             if on_trace and idx < len(trace):
@@ -820,7 +852,7 @@ class _Run:
                     if self.unaffordable_bound(k, rec):
                         alive.discard(k)
                         continue
-                    rec, price = self.full_eval(node, k, parent, lastj)
+                    rec, price = self.full_eval(node, k)
                     node.recs[k] = rec
                 if price is None:
                     alive.discard(k)
@@ -853,7 +885,6 @@ class _Run:
             alive.discard(k)
             self.buy(k, price, npoor)
             rounds.append(RoundResult(k, Fraction(best[0], best[1]), nsup[k], nsup[k] - npoor))
-            parent, lastj = self.W ^ (1 << k), k
             idx += 1
             if self.progress is not None:
                 self.progress(total - len(alive), total)
@@ -870,6 +901,7 @@ class _Run:
         self.D = newD
         self.PD[k] = num * (newD // den)
         self.Pf[k] = num / den
+        self.Pa[k] = self.Pf[k]
         self.poorw[k] = npoor
         self.W |= 1 << k
         self.order.append(k)
