@@ -207,6 +207,8 @@ def seed() -> dict:
                     "summary": _text(rng, 3),
                     "participants": {"gender": {"female": 12, "male": 9}},
                     "participants_total": 21,
+                    # One record in a hundred is a draft the public does not see.
+                    "published_at": None if i % 100 == 99 else joined,
                 }
             )
         copy_rows(Forum, forums)

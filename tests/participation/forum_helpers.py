@@ -18,9 +18,14 @@ def record_forum(
     breakdowns: dict | None = None,
     ideas=None,
     actor=None,
+    published: bool = True,
     **fields,
 ) -> Forum:
+    """A forum recorded as staff would, then published unless ``published=False``."""
     forum = Forum(district=district, title=title, type=type, held_on=held_on, **fields)
-    return forum_services.save_forum(
+    forum_services.save_forum(
         forum, total=total, breakdowns=breakdowns or {}, ideas=ideas, actor=actor
     )
+    if published:
+        forum_services.publish_forum(forum, actor)
+    return forum

@@ -8,6 +8,7 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from hyeopchi.core.models import District
 from hyeopchi.participation.models import Agenda, Forum, ForumIdea, Proposal
@@ -73,6 +74,7 @@ def forum(
     day: dt.date = dt.date(2020, 3, 14),
     where: District | None = None,
     using: str = "default",
+    published: bool = True,
 ) -> Forum:
     f = Forum.objects.using(using).create(
         district=where or district(using=using),
@@ -80,6 +82,7 @@ def forum(
         type="open",
         held_on=day,
         summary=summary,
+        published_at=timezone.now() if published else None,
     )
     ForumIdea.objects.using(using).bulk_create(ForumIdea(forum=f, text=t) for t in ideas)
     return f

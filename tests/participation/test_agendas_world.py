@@ -64,6 +64,7 @@ def make_idea(district: District, text: str = "◦◦천 화장실 개보수") -
         title="의제발굴 열린 공론장",
         type=ForumType.OPEN,
         held_on=dt.date(2020, 3, 13),
+        published_at=dt.datetime(2020, 3, 20, tzinfo=dt.UTC),
     )
     return ForumIdea.objects.create(forum=forum, text=text)
 

@@ -42,6 +42,7 @@ def test_a_forum_is_recorded_with_counts_ideas_and_history(guro, guro_clerk):
         },
         ideas="◦◦천 보행환경 개선\n마을 도서관 야간 개방\n",
         actor=guro_clerk,
+        published=False,
     )
     forum.refresh_from_db()
     assert forum.participants_total == 100

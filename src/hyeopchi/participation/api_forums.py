@@ -1,16 +1,18 @@
 """API of forums (공론장) and the process-management DB (과정관리DB) under /api/v1/forums….
 
-Forum records hold no personal data: reads are public. Writes need staff of the forum's
-district or a city officer and go through :mod:`forum_services`, which validates and
-audits. The quarterly XLSX sheet is for the district's staff and city officers; every
-download is recorded in the audit history.
+Forum records hold no personal data: published records are public; a draft is seen by
+the district's staff and city officers only, until it is published
+(``POST /forums/{id}/publish``). Writes need staff of the forum's district or a city
+officer and go through :mod:`forum_services`, which validates and audits. The quarterly
+XLSX sheet is for the district's staff and city officers; every download is recorded in
+the audit history.
 """
 
 import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from hyeopchi.core.api_support import (
     ErrorOut,
     Pagination,
     ValidationErrorOut,
+    current_user,
     require,
 )
 from hyeopchi.core.models import District
@@ -110,7 +113,13 @@ class ForumOut(Schema):
     facilitation: str
     materials_in_advance: bool
     participants: ParticipantsOut
+    published: bool = Field(description="False: a draft, seen by staff only.")
+    published_at: dt.datetime | None
     url: str
+
+    @staticmethod
+    def resolve_published(obj) -> bool:
+        return obj.is_published
 
     @staticmethod
     def resolve_district(obj) -> str:
@@ -196,6 +205,9 @@ class RecordPolicyOut(Schema):
     genders: list[ChoiceOut]
     age_bands: list[ChoiceOut]
     submission_months: list[int]
+    sheet_includes_drafts: bool = Field(
+        description="Whether the quarterly sheet carries draft records too."
+    )
     forum_types: list[ChoiceOut]
 
 
@@ -230,7 +242,8 @@ class QuarterSheetOut(Schema):
     first_day: dt.date
     last_day: dt.date
     due: dt.date
-    forums: int
+    forums: int = Field(description="Forum records the sheet holds.")
+    drafts: int = Field(description="Draft records of the quarter the sheet leaves out.")
     current: bool
     overdue: bool
     last_generated_at: dt.datetime | None
@@ -240,8 +253,12 @@ class QuarterSheetOut(Schema):
 # ---------------------------------------------------------------- helpers
 
 
-def _detail(forum_id: int) -> Forum:
-    return get_object_or_404(Forum.objects.select_related("district", "organiser"), pk=forum_id)
+def _detail(forum_id: int, user=None) -> Forum:
+    """The forum, if ``user`` may see it (a draft: 404 to anyone but its staff)."""
+    forum = get_object_or_404(Forum.objects.select_related("district", "organiser"), pk=forum_id)
+    if user is not None and not services.can_see(user, forum):
+        raise Http404
+    return forum
 
 
 def _district(code: str | None, district_id: int | None) -> District:
@@ -346,9 +363,10 @@ def list_forums(
         None, max_length=100, description="A word or part of one in title, summary, place, ideas."
     ),
 ):
-    """Forum records, latest first. Filter by ``district`` (code) or ``district_id``,
-    ``type``, ``year``, ``quarter`` (2020-Q1), ``stage`` or words ``q``."""
-    qs = services.forums_for_list().order_by("-held_on", "-id")
+    """Forum records, latest first: the published ones, and drafts for the district's
+    staff and city officers. Filter by ``district`` (code) or ``district_id``, ``type``,
+    ``year``, ``quarter`` (2020-Q1), ``stage`` or words ``q``."""
+    qs = services.forums_for_list(current_user(request)).order_by("-held_on", "-id")
     if district:
         qs = qs.filter(district__code=district)
     if district_id is not None:
@@ -412,6 +430,7 @@ def process_db(
             "last_day": e.status.quarter.last_day,
             "due": e.status.due,
             "forums": e.status.forums,
+            "drafts": e.drafts,
             "current": e.status.current,
             "overdue": e.status.overdue,
             "last_generated_at": e.event.at if e.event else None,
@@ -458,8 +477,9 @@ def export_sheet(
 
 @router.get("/forums/{forum_id}", response={200: ForumDetailOut, **READ_ERRORS})
 def get_forum(request, forum_id: int):
-    """A forum record with its summary, ideas and the agendas made from them."""
-    return _detail(forum_id)
+    """A forum record with its summary, ideas and the agendas made from them (a draft:
+    its district's staff and city officers only)."""
+    return _detail(forum_id, current_user(request))
 
 
 # ---------------------------------------------------------------- writes
@@ -467,7 +487,8 @@ def get_forum(request, forum_id: int):
 
 @router.post("/forums", response={201: ForumDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def create_forum(request, payload: ForumIn):
-    """Record a forum. District staff record forums of their district; city officers, any."""
+    """Record a forum, as a draft: publish it when it is complete. District staff record
+    forums of their district; city officers, any."""
     if not District.objects.filter(pk=payload.district_id).exists():
         raise ValidationError(
             {"district_id": [_("No district with id %(id)s.") % {"id": payload.district_id}]}
@@ -501,4 +522,16 @@ def update_forum(request, forum_id: int, payload: ForumPatch):
     if "participants" in payload.model_fields_set and payload.participants is None:
         raise ValidationError({"participants": [_("This field cannot be null.")]})
     _save(forum, participants, ideas, user)
+    return _detail(forum.pk)
+
+
+@router.post(
+    "/forums/{forum_id}/publish", response={200: ForumDetailOut, **WRITE_ERRORS}, auth=WRITE_AUTH
+)
+def publish_forum(request, forum_id: int):
+    """Publish a draft record: the public sees it from now on, it counts in the process
+    statistics and goes into the quarterly sheet. 422 if it is already published."""
+    forum = get_object_or_404(Forum, pk=forum_id)
+    user = require(request, Action.EDIT, forum.district_id)
+    services.publish_forum(forum, user)
     return _detail(forum.pk)

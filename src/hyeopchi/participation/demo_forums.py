@@ -4,6 +4,10 @@ statistics, the city-wide comparison and the quarterly sheets have several quart
 show; a few forums of 은평구 and 노원구 for the comparison. Everything goes through
 ``forum_services.save_forum`` as the secretariat would record it.
 
+Every record is published except 구로구's latest (the town hall twelve days ago), left a
+draft as the secretariat would before checking it: staff see it with a "publish" button,
+the public does not.
+
 Call :func:`load` after the bodies demo (it uses 구로구협치회의 as organiser when present).
 Counts are fictional; the forum formats follow the manual's examples (seed 003: 동네 한바퀴
 자원조사 워크숍, 100인 원탁회의 with materials in advance, 노원's on-site vote).
@@ -308,6 +312,7 @@ def load(today: dt.date | None = None) -> Result:
         Body.objects.filter(district=guro, kind=BodyKind.SUBCOMMITTEE).order_by("id").first()
     )
     count = 0
+    latest = min(row[0] for row in GURO)
     with transaction.atomic():
         for row in GURO:
             (days, title, kind, stage, place, how, materials, total) = row[:8]
@@ -332,6 +337,8 @@ def load(today: dt.date | None = None) -> Result:
                 ideas=ideas,
                 actor=clerk,
             )
+            if days != latest:
+                forum_services.publish_forum(forum, clerk)
             count += 1
         for name, days, title, kind, stage, materials, total, sector in OTHERS:
             forum = Forum(
@@ -345,5 +352,6 @@ def load(today: dt.date | None = None) -> Result:
             forum_services.save_forum(
                 forum, total=total, breakdowns=_counts(total, sector, None), ideas=None
             )
+            forum_services.publish_forum(forum)
             count += 1
     return Result(True, f"Loaded {count} demo forums (구로구, 은평구, 노원구).")

@@ -50,6 +50,9 @@ class ForumRecordPolicy(_Strict):
     age_bands: list[Choice] = Field(min_length=1)
     # The month in which the sheet of quarter 1..4 is due (seed 003 S 3769-3772: 3, 6, 9, 12).
     submission_months: list[int] = Field(min_length=4, max_length=4)
+    # Whether the quarterly sheet carries draft records too. The sheet is the district's
+    # official submission to the city, so the shipped policy sends published records only.
+    sheet_includes_drafts: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> ForumRecordPolicy:

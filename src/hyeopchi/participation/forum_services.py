@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from hyeopchi.bodies.models import Body
 from hyeopchi.core import audit
 from hyeopchi.core.models import AuditEvent, District
+from hyeopchi.core.permissions import actor_for
 from hyeopchi.core.policy import policies
 
 from . import forum_export
@@ -42,7 +43,10 @@ from .models import Agenda, AgendaSource, Forum, ForumIdea, ForumType
 
 POLICY_KIND = "forum_record_policy"
 EXPORT_ACTION = "process DB exported"
+PUBLISH_ACTION = "published"
 EARLIEST_DAY = dt.date(2000, 1, 1)
+
+audit.ACTION_LABELS.update({EXPORT_ACTION: gettext_lazy("process DB exported")})
 
 BREAKDOWN_LABELS = {
     "sector": gettext_lazy("sector"),
@@ -202,10 +206,70 @@ def save_forum(
 # ---------------------------------------------------------------- reading
 
 
-def forums_for_list():
-    return Forum.objects.select_related("district", "organiser").annotate(
-        idea_count=Count("ideas", distinct=True)
+# ---------------------------------------------------------------- drafts and publishing
+
+PUBLISHED = Q(published_at__isnull=False)
+
+
+def visible_forums(user, qs=None):
+    """The forums ``user`` may see: every published record, and the drafts of the
+    districts the user is staff of (all drafts for city officers)."""
+    qs = Forum.objects.all() if qs is None else qs
+    actor = actor_for(user)
+    if actor.superuser or actor.city_wide:
+        return qs
+    if actor.districts:
+        return qs.filter(PUBLISHED | Q(district_id__in=actor.districts))
+    return qs.filter(PUBLISHED)
+
+
+def can_see(user, forum: Forum) -> bool:
+    if forum.is_published:
+        return True
+    actor = actor_for(user)
+    return actor.superuser or actor.city_wide or forum.district_id in actor.districts
+
+
+def publish_forum(forum: Forum, actor=None, reason: str = "") -> Forum:
+    """Publish a draft record: from now on the public sees it, its statistics and its
+    place in the quarterly sheet. Publishing twice is refused (ValidationError)."""
+    with transaction.atomic():
+        locked = Forum.objects.select_for_update().get(pk=forum.pk)
+        if locked.published_at is not None:
+            raise ValidationError({"published_at": [_("This forum record is already published.")]})
+        forum.published_at = timezone.now()
+        forum.save(update_fields=["published_at"])
+        audit.record(
+            forum, PUBLISH_ACTION, actor, reason, {"published_at": [None, str(forum.published_at)]}
+        )
+    return forum
+
+
+# ---------------------------------------------------------------- lists
+
+
+def forums_for_list(user=None):
+    """The forums a list shows ``user``; the idea counts are added to the page's rows
+    afterwards (:func:`with_idea_counts`), so paging never counts every forum's ideas."""
+    return visible_forums(user, Forum.objects.select_related("district", "organiser"))
+
+
+def with_idea_counts(forums: Sequence[Forum]) -> Sequence[Forum]:
+    """Set ``idea_count`` on each of ``forums`` (one query for the page)."""
+    ids = [f.pk for f in forums]
+    counts = (
+        dict(
+            ForumIdea.objects.filter(forum_id__in=ids)
+            .values("forum_id")
+            .annotate(n=Count("id"))
+            .values_list("forum_id", "n")
+        )
+        if ids
+        else {}
     )
+    for forum in forums:
+        forum.idea_count = counts.get(forum.pk, 0)
+    return forums
 
 
 def filter_forums(qs, *, district=None, type=None, year=None, stage=None, quarter=None):
@@ -271,7 +335,7 @@ def _facts(qs) -> list[ForumFact]:
 
 def district_stats(district: District, year: int) -> tuple[ProcessStats, ForumRecordPolicy]:
     policy = record_policy(dt.date(year, 12, 31))
-    facts = _facts(Forum.objects.filter(district=district, held_on__year=year))
+    facts = _facts(Forum.objects.filter(PUBLISHED, district=district, held_on__year=year))
     stats = process_stats(
         facts, breakdown_keys(policy), ForumType.values, [s.key for s in policy.stages]
     )
@@ -282,7 +346,7 @@ def city_comparison(year: int) -> tuple[list[District], dict[int, ProcessStats],
     """Every district's process statistics of ``year``, in two queries."""
     policy = record_policy(dt.date(year, 12, 31))
     districts = list(District.objects.order_by("name_ko"))
-    facts = _facts(Forum.objects.filter(held_on__year=year))
+    facts = _facts(Forum.objects.filter(PUBLISHED, held_on__year=year))
     stats = compare_districts(
         facts, [d.pk for d in districts], breakdown_keys(policy), ForumType.values
     )
@@ -309,14 +373,19 @@ def last_exports(district: District, year: int) -> dict[int, AuditEvent]:
 
 
 def export_statuses(district: District, year: int, today: dt.date | None = None):
-    """The four quarters of ``year`` with due dates, forums and the last export."""
+    """The four quarters of ``year`` with due dates, the forums the sheet holds, the
+    drafts left out of it (when the policy leaves them out) and the last export."""
     today = today or timezone.localdate()
     policy = record_policy(dt.date(year, 12, 31))
     counts: dict[int, int] = defaultdict(int)
-    for held_on in Forum.objects.filter(district=district, held_on__year=year).values_list(
-        "held_on", flat=True
-    ):
-        counts[Quarter.of(held_on).number] += 1
+    drafts: dict[int, int] = defaultdict(int)
+    rows = Forum.objects.filter(district=district, held_on__year=year)
+    for held_on, published_at in rows.values_list("held_on", "published_at"):
+        number = Quarter.of(held_on).number
+        if published_at is None and not policy.sheet_includes_drafts:
+            drafts[number] += 1
+        else:
+            counts[number] += 1
     events = last_exports(district, year)
     statuses = quarter_statuses(
         year,
@@ -325,22 +394,36 @@ def export_statuses(district: District, year: int, today: dt.date | None = None)
         counts,
         {n: timezone.localtime(e.at).replace(tzinfo=None) for n, e in events.items()},
     )
-    return [QuarterExport(status, events.get(status.quarter.number)) for status in statuses]
+    return [
+        QuarterExport(
+            status, events.get(status.quarter.number), drafts.get(status.quarter.number, 0)
+        )
+        for status in statuses
+    ]
 
 
 @dataclass(frozen=True)
 class QuarterExport:
     status: QuarterStatus
     event: AuditEvent | None
+    drafts: int = 0  # draft records of the quarter the sheet leaves out
 
 
-def quarter_forums(district: District, quarter: Quarter) -> list[Forum]:
+def quarter_forums(
+    district: District, quarter: Quarter, policy: ForumRecordPolicy | None = None
+) -> list[Forum]:
+    """The forums of the quarter's sheet: published records, and drafts too only when the
+    policy says the sheet includes them."""
+    policy = policy or record_policy(quarter.last_day)
+    rows = Forum.objects.filter(district=district)
+    if not policy.sheet_includes_drafts:
+        rows = rows.filter(PUBLISHED)
     linked = AgendaSource.objects.filter(forum_idea__isnull=False).select_related("agenda")
     ideas = ForumIdea.objects.order_by("id").prefetch_related(
         Prefetch("agenda_sources", queryset=linked)
     )
     return list(
-        filter_forums(Forum.objects.filter(district=district), quarter=quarter)
+        filter_forums(rows, quarter=quarter)
         .select_related("organiser")
         .prefetch_related(Prefetch("ideas", queryset=ideas))
         .order_by("held_on", "id")
@@ -387,7 +470,7 @@ def export_quarter(district: District, quarter: Quarter, actor=None) -> tuple[by
     """The quarter's process-management sheet as XLSX bytes and its file name; the
     download is recorded in the audit history (who, when, which quarter, how many rows)."""
     policy = record_policy(quarter.last_day)
-    forums = quarter_forums(district, quarter)
+    forums = quarter_forums(district, quarter, policy)
     now = timezone.localtime()
     header = forum_export.SheetHeader(
         district=district.name_ko,
@@ -397,16 +480,13 @@ def export_quarter(district: District, quarter: Quarter, actor=None) -> tuple[by
         generated_at=now.replace(tzinfo=None),
     )
     content = forum_export.build_workbook(header, sheet_rows(forums, policy), policy)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    AuditEvent.objects.create(
-        model="core.district",
-        object_id=str(district.pk),
-        object_repr=f"{district.name_ko} 과정관리DB {quarter}"[:300],
-        action=EXPORT_ACTION,
-        actor=user,
-        reason="",
+    # Recorded on the district (whose history lists it) through the one audit mechanism.
+    district.audit_district_id = district.pk
+    audit.record(
+        district,
+        EXPORT_ACTION,
+        actor,
         changes={"year": quarter.year, "quarter": quarter.number, "forums": len(forums)},
-        district=district,
     )
     filename = f"process-db-{district.code}-{quarter.year}-Q{quarter.number}.xlsx"
     return content, filename

@@ -2,9 +2,10 @@
 district and across the 25 districts, and the staff pages (record a forum, edit it, the
 quarterly process-management sheet).
 
-Forum records hold no personal data, so every forum is public. Staff pages check
-``user_can(user, Action.EDIT, district)``: district staff act on their own district,
-city officers on all. The rules live in ``forum_rules`` and ``forum_services``.
+Forum records hold no personal data, so every published forum is public; a draft is
+seen by the district's staff and city officers only, until the secretariat publishes
+it. Staff pages check ``user_can(user, Action.EDIT, district)``: district staff act on
+their own district, city officers on all. The rules live in ``forum_rules`` and ``forum_services``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from hyeopchi.core.models import District
 from hyeopchi.core.permissions import Action, actor_for, user_can
@@ -142,7 +144,7 @@ def _current_export(district: District, today: dt.date):
 def forum_list(request):
     years = services.forum_years()
     form = ForumFilterForm(request.GET or None, years=years)
-    qs = services.forums_for_list().order_by("-held_on", "-id")
+    qs = services.forums_for_list(request.user).order_by("-held_on", "-id")
     data: dict = {}
     if form.is_bound:
         if not form.is_valid():
@@ -156,6 +158,7 @@ def forum_list(request):
     )
     qs = services.search_forums(qs, data.get("q") or "")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    services.with_idea_counts(page.object_list)
     policy = services.record_policy()
     stage_labels = {s.key: s.label for s in policy.stages}
     for forum in page.object_list:
@@ -178,6 +181,8 @@ def forum_list(request):
 
 def forum_detail(request, pk: int):
     forum = get_object_or_404(Forum.objects.select_related("district", "organiser"), pk=pk)
+    if not services.can_see(request.user, forum):
+        raise Http404
     policy = services.record_policy(forum.held_on)
     breakdowns = []
     for name, choices in policy.breakdowns().items():
@@ -351,7 +356,12 @@ def forum_create(request, code: str):
     forum = Forum(district=district)
     policy = services.record_policy()
     form = ForumForm(_posted(request), instance=forum, district=district, policy=policy)
-    response = _save(request, form, forum, _("The forum was recorded."))
+    response = _save(
+        request,
+        form,
+        forum,
+        _("The forum was recorded as a draft: only staff see it until you publish it."),
+    )
     if response is not None:
         return response
     return render(
@@ -378,6 +388,21 @@ def forum_edit(request, pk: int):
 
 
 @login_required
+@require_POST
+def forum_publish(request, pk: int):
+    forum = get_object_or_404(Forum.objects.select_related("district"), pk=pk)
+    _require_edit(request, forum.district_id)
+    try:
+        services.publish_forum(forum, request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.warning(request, message)
+    else:
+        messages.success(request, _("The forum record is published: everyone can see it now."))
+    return redirect("forums:detail", pk=forum.pk)
+
+
+@login_required
 @never_cache
 def process_db(request, code: str):
     """The district's quarterly sheets: due dates, forums recorded, last generated."""
@@ -394,6 +419,7 @@ def process_db(request, code: str):
             "year": year,
             "years": services.forum_years(),
             "quarters": quarters,
+            "drafts_in_sheet": services.record_policy(dt.date(year, 12, 31)).sheet_includes_drafts,
             "current": _current_export(district, today),
             "city_wide": actor_for(request.user).city_wide or request.user.is_superuser,
         },

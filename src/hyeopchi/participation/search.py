@@ -245,6 +245,10 @@ def _postgres_refs(query: str, kinds: Sequence[str], district_id: int | None) ->
     entries = SearchEntry.objects.filter(kind__in=kinds)
     if district_id is not None:
         entries = entries.filter(district_id=district_id)
+    if SearchKind.FORUM in kinds:
+        # Draft forum records are indexed but not public (few: a partial index finds them).
+        drafts = Forum.objects.filter(published_at__isnull=True).values("pk")
+        entries = entries.exclude(kind=SearchKind.FORUM, object_id__in=drafts)
     in_title = Q(_Contains("title_grams", query), _ILike("title", query))
     in_body = Q(_Contains("body_grams", query), _ILike("body", query))
     fields = ("kind", "object_id", "day")
@@ -280,7 +284,7 @@ def _portable_refs(
             Q(description__icontains=query),
         ),
         SearchKind.FORUM: (
-            Forum.objects.using(using).filter(**where),
+            Forum.objects.using(using).filter(published_at__isnull=False, **where),
             "held_on",
             Q(place__icontains=query)
             | Q(summary__icontains=query)
@@ -388,7 +392,7 @@ def _hits(refs: Sequence[Ref], query: str, using: str) -> list[Hit]:
                 "district__name_ko",
                 "district__name_en",
             )
-            .filter(pk__in=ids[SearchKind.FORUM])
+            .filter(pk__in=ids[SearchKind.FORUM], published_at__isnull=False)
         )
         ideas: dict[int, list[str]] = {}
         for forum_id, text in (

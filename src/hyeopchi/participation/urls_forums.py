@@ -18,6 +18,7 @@ urlpatterns = [
     # staff
     path("districts/<str:code>/forums/new/", views.forum_create, name="create"),
     path("forums/<int:pk>/edit/", views.forum_edit, name="edit"),
+    path("forums/<int:pk>/publish/", views.forum_publish, name="publish"),
     path("districts/<str:code>/process-db/", views.process_db, name="process_db"),
     path(
         "districts/<str:code>/process-db/<int:year>-q<int:quarter>.xlsx",
