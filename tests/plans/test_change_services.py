@@ -110,12 +110,12 @@ def test_refused_moves_are_not_filed_and_say_why(world, src, dst, field, word):
 @pytest.mark.parametrize(
     ("amount", "message_part"),
     [
-        (-5, "zero"),
-        (0, "zero"),
-        ("12.5", "whole"),
-        ("abc", "whole"),
-        (True, "whole"),
-        (10**16, "large"),
+        (-5, "0보다"),
+        (0, "0보다"),
+        ("12.5", "정수"),
+        ("abc", "정수"),
+        (True, "정수"),
+        (10**16, "너무"),
     ],
 )
 def test_bad_amounts_get_a_clear_message(world, amount, message_part):
@@ -272,7 +272,7 @@ def test_approval_rechecks_the_line_that_fell_meanwhile(world):
     changes.decide(first, "council", True, w.clerk, body_decision=w.decision())
     with pytest.raises(ValidationError) as caught:
         changes.decide(second, "council", True, w.clerk, body_decision=w.decision())
-    assert "File a new request" in errors(caught)["__all__"][0] or errors(caught)["__all__"]
+    assert "새로 신청" in errors(caught)["__all__"][0]  # messages are Korean by default
     second.refresh_from_db()
     assert second.status == ChangeStatus.SUBMITTED
     w.supplies.refresh_from_db()

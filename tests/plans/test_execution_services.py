@@ -75,7 +75,7 @@ def test_a_quarter_that_does_not_exist_is_refused(world, year, quarter, field):
 def test_a_quarter_not_begun_and_a_second_report_are_refused(world):
     with pytest.raises(ValidationError) as caught:
         execution.open_report(world.plan, YEAR, 3, world.clerk, today=dt.date(YEAR, 6, 30))
-    assert "begun" in errors(caught)["quarter"][0]
+    assert "시작되지 않은" in errors(caught)["quarter"][0]
     execution.open_report(world.plan, YEAR, 2, world.clerk, today=dt.date(YEAR, 6, 30))
     with pytest.raises(ValidationError):
         execution.open_report(world.plan, YEAR, 2, world.clerk, today=dt.date(YEAR, 6, 30))
