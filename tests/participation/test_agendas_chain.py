@@ -73,3 +73,22 @@ def test_the_proposal_page_includes_the_chain(client, guro, guro_clerk):
     page = client.get(reverse("proposals:detail", args=[proposal.pk]))
     assert page.status_code == 200
     assert reverse("agendas:detail", args=[agenda.pk]) in page.content.decode()
+
+
+def test_the_chain_ends_at_the_plan_task_of_a_public_plan(guro, guro_clerk):
+    from tests.plans.plan_helpers import make_plan, make_task
+
+    proposal = make_proposal(guro, title="마을 돌봄")
+    agenda = new_agenda(guro, guro_clerk, title="마을 돌봄 네트워크 의제", proposal=proposal)
+    draft = make_plan(guro, title="초안 실행계획")
+    hidden = make_task(draft, title="초안 계획의 과제")
+    hidden.agendas.add(agenda)
+    page = render(proposal)
+    assert "초안 계획의 과제" not in page  # a draft plan is not public
+    public = make_plan(guro, status="approved", title="2021 구로구 실행계획")
+    task = make_task(public, title="마을 돌봄 네트워크")
+    task.agendas.add(agenda)
+    page = render(proposal)
+    assert "초안 계획의 과제" not in page
+    assert "마을 돌봄 네트워크" in page and "2021 구로구 실행계획" in page
+    assert reverse("plans:task", args=[task.pk]) in page

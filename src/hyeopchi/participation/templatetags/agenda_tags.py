@@ -1,11 +1,13 @@
 """Template helpers of the agenda pages: what became of a proposal (the follow-through
-chain proposal → agenda (→ merged into) → review → screening → decision → rank)."""
+chain proposal → agenda (→ merged into) → review → screening → decision → rank → plan
+task)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 
 from ..models import Agenda, AgendaSource, PriorityRound
 
@@ -25,6 +27,26 @@ class ChainLink:
     decision_published: bool = False
     round: PriorityRound | None = None
     ranked_of: int | None = None
+    tasks: list = field(default_factory=list)  # plan tasks of public plans
+
+
+def _plan_tasks(agenda: Agenda) -> list:
+    """Tasks of public plans that took the agenda up. The plans app sits above this one:
+    it is reached through the reverse relation it declares (``plan_tasks``), never
+    imported, and the chain simply ends at the agenda when the app is not installed."""
+    related = getattr(agenda, "plan_tasks", None)
+    if related is None:
+        return []
+    tasks = []
+    for task in related.select_related("plan").order_by("plan__start_year", "order", "id"):
+        if not getattr(task.plan, "is_public", False):
+            continue  # a draft plan is not public yet
+        try:
+            task.chain_url = reverse("plans:task", args=[task.pk])
+        except NoReverseMatch:
+            task.chain_url = ""
+        tasks.append(task)
+    return tasks
 
 
 @register.simple_tag
@@ -55,5 +77,6 @@ def proposal_chain(proposal) -> list[ChainLink]:
         )
         if link.round is not None:
             link.ranked_of = len(link.round.result.get("rows", []))
+        link.tasks = _plan_tasks(current)
         links.append(link)
     return links
