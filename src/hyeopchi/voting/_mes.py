@@ -33,7 +33,6 @@ with its lazy "affordability" loop, minus its data structures):
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -138,6 +137,10 @@ def mes_reference(
 _U = 2.0**-52  # unit round-off (generous)
 
 
+_NOFLOATS = np.zeros(0)
+_NOINTS = np.zeros(0, dtype=np.intp)
+
+
 class _Rec:
     """What the evaluation of one project at one node of the trace found.
 
@@ -151,7 +154,8 @@ class _Rec:
     ``avail`` is the supporters' money at the reference. Affordable: the poor classes
     (money below the price, broke ones included) sorted by money at the reference, and
     for the poor classes with money how many of their voters approve each bought project
-    (``nvec``), so that their money adds up exactly in O(number of bought projects).
+    (``nvec``; its entries for projects not bought mean nothing), so that their money
+    adds up exactly in O(number of bought projects).
     """
 
     __slots__ = (
@@ -177,9 +181,9 @@ class _Rec:
         self.pf_ref = pf
         self.unaffordable = False
         self.avail = 0.0
-        self.xs: list[float] = []
-        self.poor: list[int] = []
-        self.broke: set[int] = set()
+        self.xs = _NOFLOATS  # ascending
+        self.poor = _NOINTS  # the same order
+        self.broke: np.ndarray | None = None  # per class of ``cl``: broke (if any is)
         self.nvec: list[int] = []
         self.bro: list[int] = []  # unaffordable: the broke classes
         self.npp = 0  # voters in poor classes with money
@@ -373,13 +377,17 @@ class ApprovalMES:
             W |= 1 << k
         bD = b * D
         out: dict[int, Fraction] = {}
+        money: dict[int, int] = {}
         for k in self.candidates:
             if k in prices:
                 continue
             total = 0
             cl = self.arrays(k, W)
             for o, c in enumerate(cl.csl):
-                x = bD - sum(PD[j] for j in _bits(cl.T(o)))
+                T = cl.T(o)
+                x = money.get(T)
+                if x is None:
+                    x = money[T] = bD - sum(PD[j] for j in _bits(T))
                 if x > 0:
                     total += x * c
             out[k] = Fraction(total, D)
@@ -488,31 +496,6 @@ class _Run:
         g = gcd(num, den)
         return num // g, den // g
 
-    def _check(
-        self,
-        price: tuple[int, int],
-        poor_desc: Iterable[tuple[float, int, int]],
-        rich_asc: Iterable[tuple[float, int, int]],
-    ) -> bool:
-        """Check exactly the classes whose float money is too close to the price to tell
-        (the poor from the richest down, the rich from the poorest up); items are
-        ``(float money, class, ...)``."""
-        num, den = price
-        pf = num / den
-        margin = 2 * self.tol + 8 * _U * pf
-        D = self.D
-        for item in poor_desc:
-            if item[0] < pf - margin:
-                break
-            if self.money_D(item[1]) * den >= num * D:
-                return False
-        for item in rich_asc:
-            if item[0] > pf + margin:
-                break
-            if self.money_D(item[1]) * den < num * D:
-                return False
-        return True
-
     def exact_eval(
         self, k: int, cl: _Classes, cls: Iterable[int], only_poor: bool = False
     ) -> tuple[list[float], list[int], list[int]] | None:
@@ -581,10 +564,9 @@ class _Run:
                 self._unaffordable_at(rec, cl, order[:ntol].tolist(), avail + tol_a)
                 return rec, None
         else:
-            poor_idx = order[:i].tolist()
-            low = poor_idx[:ntol] if ntol <= i else order[:ntol].tolist()
+            low = order[:ntol].tolist()
             brokes = self._broke_classes(xs[:ntol].tolist(), low, cl)
-            self._fill(rec, xs[:i].tolist(), poor_idx, brokes)
+            self._fill(rec, xs[:i], order[:i], brokes)
             price = self.price_from(k, rec)
             if self._check_at(price, xs, order, i, cl):
                 return rec, price
@@ -607,17 +589,26 @@ class _Run:
                 out.append(o)
         return out
 
-    def _fill(self, rec: _Rec, xs: list[float], poor: list[int], brokes: list[int]) -> None:
+    def _fill(
+        self,
+        rec: _Rec,
+        xs: Sequence[float] | np.ndarray,
+        poor: Sequence[int] | np.ndarray,
+        brokes: list[int],
+    ) -> None:
         """Set ``rec``'s poor classes ``poor`` (money ``xs``, ascending), the broke ones
         among them and their sums; reference = now."""
         cl = rec.cl
-        rec.xs = xs
-        rec.poor = poor
-        rec.broke = set(brokes)
+        rec.xs = np.asarray(xs, dtype=np.float64)
+        rec.poor = np.asarray(poor, dtype=np.intp)
+        rec.broke = None
+        if brokes:
+            rec.broke = np.zeros(cl.n, dtype=bool)
+            rec.broke[brokes] = True
         rec.b = rec.b_ref = self.b
         rec.pf_ref = self.Pf
         sel = np.zeros(cl.n, dtype=bool)
-        sel[poor] = True
+        sel[rec.poor] = True
         npoor = int(cl.cs[sel].sum())
         if brokes:
             sel[brokes] = False
@@ -649,6 +640,15 @@ class _Run:
         rec.avail = avail
         rec.bro = low
 
+    def _money(self, cl: _Classes, idx: np.ndarray) -> np.ndarray:
+        """Float money of the classes ``idx`` of ``cl`` (the same sums as ``S``)."""
+        rows = cl.rows[idx]
+        Pa = self.Pa
+        spent = Pa[rows[:, 0]]
+        for col in range(1, rows.shape[1]):
+            spent = spent + Pa[rows[:, col]]
+        return self.bf - spent
+
     def re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
         """Re-evaluate an affordable record made at a budget ``<= b`` on the same node.
 
@@ -657,96 +657,108 @@ class _Run:
         money could have grown past a threshold are looked at."""
         if rec.b == self.b:
             return self.price_from(k, rec)
-        bf = self.bf
-        S = self.S
         tol = self.tol
         delta = self.delta(rec)
         xs = rec.xs
         poor = rec.poor
         cl = rec.cl
-        Tof = cl.T
         csl = cl.csl
         n = len(xs)
         looked = 0
+        broke = rec.broke
         # 1. broke classes that may have money again
-        bitsof = self.e.bitsof
-        if rec.broke:
-            broke = rec.broke
-            nvec = rec.nvec
-            i = bisect_left(xs, -delta - tol)
-            while i < n and xs[i] <= tol:
-                o = poor[i]
-                i += 1
-                if o not in broke:
-                    continue
-                looked += 1
-                T = Tof(o)
-                x = bf - S(T)
-                if x < -tol:
-                    continue
-                if x <= tol and self.money_D(T) == 0:
-                    continue
-                broke.discard(o)
-                c = csl[o]
-                rec.npp += c
-                for j in bitsof[T]:
-                    nvec[j] += c
+        if broke is not None:
+            lo = int(np.searchsorted(xs, -delta - tol, side="left"))
+            hi = int(np.searchsorted(xs, tol, side="right"))
+            seg = poor[lo:hi]
+            seg = seg[broke[seg]]
+            if seg.size:
+                looked += seg.size
+                x = self._money(cl, seg)
+                nvec = rec.nvec
+                up = x >= -tol
+                for o, xo in zip(seg[up].tolist(), x[up].tolist(), strict=True):
+                    if xo <= tol and self.money_D(cl.T(o)) == 0:
+                        continue
+                    broke[o] = False
+                    c = csl[o]
+                    rec.npp += c
+                    for j in cl.rows[o].tolist():
+                        nvec[j] += c
         # 2. the price if nobody joins the rich (a lower bound of the price)
         p0 = self.price_from(k, rec)
         p0f = p0[0] / p0[1]
         # 3. classes that may now reach it, joining the rich from the richest down
-        j0 = bisect_left(xs, p0f - delta - 2 * tol - 8 * _U * p0f)
-        Smemo = self.Smemo
-        cand: list[tuple[float, int, int, int]] = []
-        for i in range(j0, n):
-            o = poor[i]
-            T = Tof(o)
-            sT = Smemo.get(T)
-            if sT is None:
-                sT = S(T)
-            cand.append((bf - sT, T, csl[o], i))
-        cand.sort(reverse=True)
+        j0 = int(np.searchsorted(xs, p0f - delta - 2 * tol - 8 * _U * p0f, side="left"))
+        seg = poor[j0:]
         looked += n - j0
+        x = self._money(cl, seg)
+        desc = np.argsort(-x, kind="stable")
+        cx = x[desc].tolist()
+        co = seg[desc].tolist()
         pf = p0f
         R = self.e.nsup[k] - rec.npoor
         nm = 0
-        broke = rec.broke
-        for x, _T, c, i in cand:
-            if x < pf or poor[i] in broke:
+        for xo, o in zip(cx, co, strict=True):
+            if xo < pf or (broke is not None and broke[o]):
                 break
-            pf = (pf * R + c * x) / (R + c)
+            c = csl[o]
+            pf = (pf * R + c * xo) / (R + c)
             R += c
             nm += 1
         price = p0
         if nm:
             nvec = rec.nvec
-            for _x, T, c, _i in cand[:nm]:
+            for o in co[:nm]:
+                c = csl[o]
                 rec.npoor -= c
                 rec.npp -= c
-                for j in bitsof[T]:
+                for j in cl.rows[o].tolist():
                     nvec[j] -= c
             price = self.price_from(k, rec)
-        if not self._check(price, cand[nm:], reversed(cand[:nm])):
+        if not self._check_seq(price, cl, cx, co, nm):
             return self._exact_re_eval(k, rec)
         if nm:
-            movedset = {i for _x, _T, _c, i in cand[:nm]}
-            keep = [i for i in range(j0, n) if i not in movedset]
-            rec.xs = xs[:j0] + [xs[i] for i in keep]
-            rec.poor = poor[:j0] + [poor[i] for i in keep]
+            keep = np.ones(n, dtype=bool)
+            keep[j0 + desc[:nm]] = False
+            rec.xs = xs = xs[keep]
+            rec.poor = poor = poor[keep]
         rec.b = self.b
         if looked * 3 > n + 24:
             # refresh the reference: the bound has grown loose
-            items = sorted((bf - S(Tof(o)), o) for o in rec.poor)
-            rec.xs = [x for x, _o in items]
-            rec.poor = [o for _x, o in items]
+            x = self._money(cl, poor)
+            asc = np.argsort(x, kind="stable")
+            rec.xs = x[asc]
+            rec.poor = poor[asc]
             rec.b_ref = self.b
             rec.pf_ref = self.Pf
         return price
 
+    def _check_seq(
+        self, price: tuple[int, int], cl: _Classes, xs: list[float], os: list[int], nm: int
+    ) -> bool:
+        """Check exactly the classes too close to the price to tell: ``os`` (float money
+        ``xs``, descending) are poor from position ``nm`` on, rich before it."""
+        num, den = price
+        pf = num / den
+        margin = 2 * self.tol + 8 * _U * pf
+        D = self.D
+        for t in range(nm, len(xs)):
+            if xs[t] < pf - margin:
+                break
+            if self.money_D(cl.T(os[t])) * den >= num * D:
+                return False
+        for t in range(nm - 1, -1, -1):
+            if xs[t] > pf + margin:
+                break
+            if self.money_D(cl.T(os[t])) * den < num * D:
+                return False
+        return True
+
     def _exact_re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
         """The float shortcut could not settle it: redo over the poor classes of the
         previous evaluation (those moved just now included) in integers."""
-        found = self.exact_eval(k, rec.cl, rec.poor, only_poor=True)
+        found = self.exact_eval(k, rec.cl, rec.poor.tolist(), only_poor=True)
         assert found is not None
         self._fill(rec, *found)
         return self.price_from(k, rec)

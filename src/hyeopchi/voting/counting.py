@@ -228,6 +228,10 @@ class Profile:
 
     def check(self, instance: Instance) -> None:
         """Raise :class:`CountingError` if a ballot names a project not in ``instance``."""
+        if self.kind == "approval" and set().union(*(b for b, _w in self.ballots)).issubset(
+            instance.projects
+        ):
+            return  # the usual case, checked at once
         for b, _w in self.ballots:
             for p in support_of(b):
                 if p not in instance.projects:
