@@ -6,4 +6,10 @@ into one router that core's API registers. Add one ``add_router`` line per area.
 
 from ninja import Router
 
+from .api_changes import router as changes_router
+from .api_execution import router as execution_router
+
 router = Router(tags=["plans"])
+
+router.add_router("", changes_router)
+router.add_router("", execution_router)

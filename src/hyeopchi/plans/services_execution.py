@@ -233,10 +233,14 @@ def save_report(
     return found
 
 
-def spend_lines(report: ProgressReport) -> list[sr.LineSpend]:
+def spend_lines(
+    report: ProgressReport, lines: list[BudgetLine] | None = None
+) -> list[sr.LineSpend]:
     """Every budget line of the plan with its spending to date in this report (0 when the
-    report leaves it out)."""
+    report leaves it out); ``lines``: the plan's lines, when already read."""
     spent = {s.line_id: s for s in report.spending.all()}
+    if lines is None:
+        lines = list(BudgetLine.objects.filter(task__plan=report.plan_id).order_by("task_id", "id"))
     return [
         sr.LineSpend(
             id=str(line.pk),
@@ -246,12 +250,17 @@ def spend_lines(report: ProgressReport) -> list[sr.LineSpend]:
             spent=spent[line.pk].spent if line.pk in spent else 0,
             duplicated=spent[line.pk].duplicated if line.pk in spent else 0,
         )
-        for line in BudgetLine.objects.filter(task__plan=report.plan_id).order_by("task_id", "id")
+        for line in lines
     ]
 
 
-def overspending(report: ProgressReport) -> list[sr.Overspend]:
-    return sr.overspending(spend_lines(report), rules().execution.overspend_tolerance)
+def overspending(
+    report: ProgressReport, lines: list[sr.LineSpend] | None = None
+) -> list[sr.Overspend]:
+    return sr.overspending(
+        lines if lines is not None else spend_lines(report),
+        rules().execution.overspend_tolerance,
+    )
 
 
 def submit_report(report: ProgressReport, user, now: dt.datetime | None = None) -> ProgressReport:
