@@ -67,11 +67,19 @@ def test_clerk_records_a_forum_on_a_phone_and_downloads_the_sheet(browser, live_
 
     sector.get_by_label("지역주민").fill("39")
     page.get_by_role("button", name="공론장 기록하기").click()
-    expect(page.get_by_role("status")).to_contain_text("공론장을 기록하였습니다")
+    expect(page.get_by_role("status")).to_contain_text("공론장을 초안으로 기록하였습니다")
     expect(page.locator("h1")).to_have_text("개봉2동 동 단위 공론장")
     expect(page.locator("main")).to_contain_text("어린이 통학로")
+    # A draft is left out of the sheet; the sheets page says so until it is published.
+    page.goto(f"{base}/districts/{guro.code}/process-db/")
+    expect(page.locator("main")).to_contain_text("서식에 빠진 초안 1건")
+    page.go_back()
+    page.get_by_role("button", name="기록 공개").click()
+    expect(page.get_by_role("status")).to_contain_text("공론장 기록을 공개하였습니다")
+    assert Forum.objects.get().is_published
 
     page.goto(f"{base}/districts/{guro.code}/process-db/")
+    expect(page.locator("main")).not_to_contain_text("서식에 빠진 초안")
     expect(page.locator("main")).to_contain_text("아직 생성하지 않았습니다")
     with page.expect_download() as info:
         page.get_by_role("link", name="이번 분기 시트 내려받기(XLSX)").click()
