@@ -20,11 +20,13 @@ Pure: no Django, no database. The page and the API translate the keys into label
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 Kind = Literal["added", "removed", "changed"]
+Labeller = Callable[[Mapping[str, Any]], str]
 
 ID_KEY = "id"
 # Keys of an item that name it for a reader, best first.
@@ -69,7 +71,7 @@ class Change:
     field: str = ""
     before: Any = None
     after: Any = None
-    delta: int | None = None  # after - before, for integers
+    delta: int | Decimal | None = None  # after - before, for numbers (decimals as text)
     lines: tuple[TextLine, ...] = ()  # line diff, for multi-line texts
 
     @property
@@ -149,36 +151,62 @@ def _owner(change: Change) -> str:
 # ---------------------------------------------------------------- the diff
 
 
-def diff_snapshots(before: Mapping[str, Any], after: Mapping[str, Any]) -> PlanDiff:
-    """Every difference from ``before`` to ``after``, in document order, and the totals."""
+def diff_snapshots(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    labels: Mapping[str, Labeller] | None = None,
+) -> PlanDiff:
+    """Every difference from ``before`` to ``after``, in document order, and the totals.
+    ``labels`` names the items of a collection for a reader ({"budget_lines": f, …});
+    others are named by :func:`item_label`."""
     changes: list[Change] = []
-    _diff_dict(before, after, (), changes)
-    return PlanDiff(tuple(changes), compare_totals(before, after))
+    _Differ(labels or {}, changes).dict(before, after, ())
+    return PlanDiff(tuple(changes), compare_totals(before, after, labels))
 
 
-def _diff_dict(
-    before: Mapping[str, Any], after: Mapping[str, Any], where: tuple[Step, ...], out: list
-) -> None:
-    # Keys in the order of the newer version, then keys that only the older one has.
-    keys = [k for k in after if k not in IGNORED_KEYS]
-    keys += [k for k in before if k not in after and k not in IGNORED_KEYS]
-    for key in keys:
-        _diff_value(key, before.get(key), after.get(key), where, out)
+@dataclass
+class _Differ:
+    labels: Mapping[str, Labeller]
+    out: list[Change]
 
+    def label(self, key: str, item: Mapping[str, Any]) -> str:
+        labeller = self.labels.get(key)
+        return labeller(item) if labeller is not None else item_label(item)
 
-def _diff_value(key: str, old: Any, new: Any, where: tuple[Step, ...], out: list) -> None:
-    if old == new:
-        return
-    if _is_collection(old) and _is_collection(new):
-        _diff_collection(key, old or [], new or [], where, out)
-        return
-    if isinstance(old, Mapping) and isinstance(new, Mapping):
-        _diff_dict(old, new, (*where, Step(key)), out)
-        return
-    if _is_scalar_list(old) and _is_scalar_list(new):
-        _diff_scalar_list(key, old, new, where, out)
-        return
-    out.append(_field_change(key, old, new, where))
+    def dict(self, before: Mapping, after: Mapping, where: tuple[Step, ...]) -> None:
+        # Keys in the order of the newer version, then keys that only the older one has.
+        keys = [k for k in after if k not in IGNORED_KEYS]
+        keys += [k for k in before if k not in after and k not in IGNORED_KEYS]
+        for key in keys:
+            self.value(key, before.get(key), after.get(key), where)
+
+    def value(self, key: str, old: Any, new: Any, where: tuple[Step, ...]) -> None:
+        if old == new:
+            return
+        if _is_collection(old) and _is_collection(new):
+            self.collection(key, old or [], new or [], where)
+        elif isinstance(old, Mapping) and isinstance(new, Mapping):
+            self.dict(old, new, (*where, Step(key)))
+        elif _is_scalar_list(old) and _is_scalar_list(new):
+            lines = _ops([str(v) for v in old], [str(v) for v in new])
+            self.out.append(Change("changed", where, key, list(old), list(new), None, lines))
+        else:
+            self.out.append(_field_change(key, old, new, where))
+
+    def collection(self, key: str, old: list, new: list, where: tuple[Step, ...]) -> None:
+        old_by_id = {item[ID_KEY]: item for item in old}
+        new_ids = {item[ID_KEY] for item in new}
+        for item in new:
+            step = Step(key, item[ID_KEY], self.label(key, item))
+            previous = old_by_id.get(item[ID_KEY])
+            if previous is None:
+                self.out.append(Change("added", (*where, step), after=item))
+            else:
+                self.dict(previous, item, (*where, step))
+        for item in old:
+            if item[ID_KEY] not in new_ids:
+                step = Step(key, item[ID_KEY], self.label(key, item))
+                self.out.append(Change("removed", (*where, step), before=item))
 
 
 def _field_change(key: str, old: Any, new: Any, where: tuple[Step, ...]) -> Change:
@@ -187,42 +215,11 @@ def _field_change(key: str, old: Any, new: Any, where: tuple[Step, ...]) -> Chan
         kind = "added"
     elif _blank(new) and not _blank(old):
         kind = "removed"
-    delta = None
-    if _is_int(old) and _is_int(new):
-        delta = new - old
-    elif _is_int(new) and old is None:
-        delta = new
-    elif _is_int(old) and new is None:
-        delta = -old
+    delta = _number(new) - _number(old) if _numeric(old) and _numeric(new) else None
     lines: tuple[TextLine, ...] = ()
     if isinstance(old, str | None) and isinstance(new, str | None) and _multiline(old, new):
         lines = text_diff(old or "", new or "")
     return Change(kind, where, key, old, new, delta, lines)
-
-
-def _diff_collection(
-    key: str, old: list[dict], new: list[dict], where: tuple[Step, ...], out: list
-) -> None:
-    old_by_id = {item[ID_KEY]: item for item in old}
-    new_ids = {item[ID_KEY] for item in new}
-    for item in new:
-        step = Step(key, item[ID_KEY], item_label(item))
-        previous = old_by_id.get(item[ID_KEY])
-        if previous is None:
-            out.append(Change("added", (*where, step), after=item))
-        else:
-            _diff_dict(previous, item, (*where, step), out)
-    for item in old:
-        if item[ID_KEY] not in new_ids:
-            step = Step(key, item[ID_KEY], item_label(item))
-            out.append(Change("removed", (*where, step), before=item))
-
-
-def _diff_scalar_list(key: str, old: list, new: list, where: tuple[Step, ...], out: list) -> None:
-    """Lists of plain values (goals as bullet points): shown as one change with a line
-    diff of the items, so a reader sees which bullet came and went."""
-    lines = _ops([str(v) for v in old], [str(v) for v in new])
-    out.append(Change("changed", where, key, list(old), list(new), None, lines))
 
 
 def item_label(item: Mapping[str, Any]) -> str:
@@ -275,7 +272,7 @@ class _Totals:
     task_labels: dict[Any, str] = field(default_factory=dict)
 
 
-def budget_totals(snapshot: Mapping[str, Any]) -> _Totals:
+def budget_totals(snapshot: Mapping[str, Any], task_label: Labeller = item_label) -> _Totals:
     """Sum of every budget line's amount: overall, per funding source, per task (the
     innermost item above the line that is not itself a budget line)."""
     totals = _Totals()
@@ -289,7 +286,7 @@ def budget_totals(snapshot: Mapping[str, Any]) -> _Totals:
             totals.by_source[str(source)] = totals.by_source.get(str(source), 0) + amount
         if owner is not None:
             totals.by_task[owner[ID_KEY]] = totals.by_task.get(owner[ID_KEY], 0) + amount
-            totals.task_labels[owner[ID_KEY]] = item_label(owner)
+            totals.task_labels[owner[ID_KEY]] = task_label(owner)
     return totals
 
 
@@ -306,9 +303,14 @@ def _budget_lines(value: Any, owner: Mapping | None) -> Iterable[tuple[Mapping |
             yield from _budget_lines(item, item)
 
 
-def compare_totals(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[TotalChange, ...]:
+def compare_totals(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    labels: Mapping[str, Labeller] | None = None,
+) -> tuple[TotalChange, ...]:
     """The plan total always (even unchanged), then sources and tasks whose total moved."""
-    old, new = budget_totals(before), budget_totals(after)
+    task_label = (labels or {}).get("tasks", item_label)
+    old, new = budget_totals(before, task_label), budget_totals(after, task_label)
     result = [TotalChange("plan", None, "", old.plan, new.plan)]
     for source in sorted(set(old.by_source) | set(new.by_source)):
         a, b = old.by_source.get(source, 0), new.by_source.get(source, 0)
@@ -337,6 +339,25 @@ def _is_scalar_list(value: Any) -> bool:
     return isinstance(value, list) and all(
         item is None or isinstance(item, str | int | float | bool) for item in value
     )
+
+
+def _number(value: Any) -> int | Decimal:
+    if value is None:
+        return 0
+    return value if _is_int(value) else Decimal(value)
+
+
+def _numeric(value: Any) -> bool:
+    """An integer, a decimal written as text (snapshots keep decimals exact), or None
+    beside a number (a value filled in or emptied)."""
+    if value is None or _is_int(value):
+        return True
+    if isinstance(value, str):
+        try:
+            return Decimal(value).is_finite()
+        except InvalidOperation:
+            return False
+    return False
 
 
 def _is_int(value: Any) -> bool:

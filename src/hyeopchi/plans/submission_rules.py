@@ -29,6 +29,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hyeopchi.core.permissions import Actor
+
 
 class State(StrEnum):
     """The plan model's status values (a test keeps them equal), and PB_APPROVED."""
@@ -146,6 +148,24 @@ def can(state: str, event: str) -> bool:
 
 def is_city_step(event: str) -> bool:
     return Event(event) in CITY_EVENTS
+
+
+def may_take(actor: Actor, event: str, district_id: int) -> bool:
+    """The district's steps are its secretariat's (the staff of that district); the city's
+    steps (review, selection, PB approval, agreement, payment, late exceptions) are city
+    officers'. A city officer does not submit on a district's behalf, and district staff
+    do not review their own plan. Superusers may do both (repairs)."""
+    if not actor.authenticated:
+        return False
+    if actor.superuser:
+        return True
+    if is_city_step(event):
+        return actor.city_wide
+    return district_id in actor.districts
+
+
+def may_grant_exception(actor: Actor) -> bool:
+    return actor.authenticated and (actor.superuser or actor.city_wide)
 
 
 # ---------------------------------------------------------------- deadlines

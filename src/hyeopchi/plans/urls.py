@@ -9,4 +9,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("hyeopchi.plans.urls_plans")),
     path("", include("hyeopchi.plans.urls_documents")),
+    path("", include("hyeopchi.plans.urls_submission")),
 ]
