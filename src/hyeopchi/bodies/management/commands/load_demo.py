@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from hyeopchi.bodies import demo
 from hyeopchi.participation import demo as participation_demo
 from hyeopchi.participation import demo_agendas, demo_forums, demo_proposals
+from hyeopchi.plans import demo as plans_demo
 from hyeopchi.voting import demo as voting_demo
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         result.users.extend(u for u in proposals.users if u[0] not in {v[0] for v in result.users})
         self.stdout.write(demo_agendas.load(today=today).summary)
         self.stdout.write(participation_demo.load(today=today).summary)
+        self.stdout.write(plans_demo.load(today=today).summary)
         style = self.style.SUCCESS if result.loaded else self.style.WARNING
         self.stdout.write(style(result.summary))
         if not result.users:
