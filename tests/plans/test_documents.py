@@ -524,3 +524,34 @@ def test_api_application_and_submission(client, plan, guro_clerk):
         content_type="application/json",
     )
     assert f"총 {tables.thousands(TOTAL):,}천원" in pdf_of(sub)
+
+
+def test_document_queries_do_not_grow_with_the_plan(
+    client, plan, guro_clerk, django_assert_max_num_queries
+):
+    for n in range(12):
+        task = make_task(plan, TaskKind.SECTOR, title=f"과제 {n}", order=10 + n)
+        for amount in (1_000_000, 2_000_000, 3_000_000):
+            make_line(task, amount, category="project")
+        make_indicator(task, name=f"지표 {n}")
+    with django_assert_max_num_queries(8):
+        text = pdf_of(client.get(reverse("plan_documents:plan_pdf", args=[plan.pk])))
+    assert "추진과제 14. 과제 11" in text
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("plan_documents:budget_xlsx", args=[plan.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book["4.3"].max_row == 4 + 14 + 1
+    login(client, guro_clerk)
+    with django_assert_max_num_queries(16):  # session, roles, plan, lines, council, chairs
+        page = client.get(reverse("plan_documents:form_3_1", args=[plan.pk]))
+    assert f"{TOTAL + 12 * 6_000_000:,}" in page.content.decode()
+
+
+def test_documents_page_for_the_public_and_for_drafts(client, plan, guro):
+    page = client.get(reverse("plan_documents:index", args=[plan.pk])).content.decode()
+    assert reverse("plan_documents:plan_pdf", args=[plan.pk]) in page
+    assert reverse("plan_documents:budget_xlsx", args=[plan.pk]) in page
+    assert reverse("plan_documents:form_2_1", args=[plan.pk]) not in page
+    draft = make_plan(guro)
+    assert client.get(reverse("plan_documents:index", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("plan_documents:budget_xlsx", args=[draft.pk])).status_code == 403
