@@ -258,6 +258,7 @@ class ApprovalMES:
         width = (m + 7) // 8
         packed = np.frombuffer(b"".join(x.to_bytes(width, "little") for x in self.masks), np.uint8)
         approves = np.unpackbits(packed.reshape(nb, width), axis=1, bitorder="little")[:, :m]
+        self.approves = approves.view(bool)
         rows, cols = np.nonzero(approves)
         lens = np.bincount(rows, minlength=nb)
         maxlen = int(lens.max()) if nb else 0
@@ -278,6 +279,11 @@ class ApprovalMES:
         self.candidates = [k for k in range(m) if self.nsup[k] > 0 and costs[k] > 0]
         self._arrays: dict[tuple[int, int], _Classes] = {}
         self._codes: dict[int, np.ndarray | None] = {}
+        # per project: its supporters' ballots' weights and projects (by column), and the
+        # class of each at the latest bought set it was grouped at
+        self._sup_w: dict[int, np.ndarray] = {}
+        self._sup_rows: dict[int, np.ndarray] = {}
+        self._labels: dict[int, tuple[int, np.ndarray, int]] = {}
         self._prow: dict[int, list[int]] = {}
         self.bitsof: dict[int, tuple[int, ...]] = {}
         self.trace: list[_Node] = []
@@ -303,30 +309,59 @@ class ApprovalMES:
         if a is not None:
             return a
         sup = self._sup_ballots[self._sup_starts[k] : self._sup_starts[k + 1]]
-        code = self._code(W)
-        if code is not None:
-            rows = self.ballots[sup]
-            cls = code[rows[:, 0]]
-            for col in range(1, rows.shape[1]):
-                cls = cls | code[rows[:, col]]
-            order = np.argsort(cls, kind="stable")
+        w = self._sup_w.get(k)
+        if w is None:
+            w = self._sup_w[k] = self.weights[sup]
+        last = self._labels.get(k)
+        new = _bits(W & ~last[0]) if last is not None and last[0] & ~W == 0 else None
+        if new is not None and last is not None and len(new) <= 4:
+            # refine the classes at a smaller bought set by the projects bought since
+            lab = last[1] << len(new)
+            for i, j in enumerate(new):
+                lab |= self.approves[sup, j].astype(np.int64) << i
+            bins = last[2] << len(new)
+            counts = np.bincount(lab, weights=w, minlength=bins)
+            present = np.flatnonzero(counts)
+            cs = counts[present]
+            renumber = np.zeros(bins, dtype=np.int64)
+            renumber[present] = np.arange(present.size)
+            some = np.zeros(bins, dtype=np.intp)
+            some[lab] = sup  # a ballot of each class: any will do
+            rep = some[present]
+            lab = renumber[lab]
+        elif (code := self._code(W)) is not None:
+            rows = self._sup_rows.get(k)
+            if rows is None:
+                rows = self._sup_rows[k] = self.ballots[sup].T.copy()
+            cls = code[rows[0]]
+            for col in range(1, rows.shape[0]):
+                cls = cls | code[rows[col]]
+            order = cls.argsort(kind="stable")
             sc = cls[order]
-            first = np.flatnonzero(np.concatenate(([True], sc[1:] != sc[:-1])))
-            cs = np.add.reduceat(self.weights[sup][order], first) if sup.size else sc
+            starts = np.concatenate(([True], sc[1:] != sc[:-1]))
+            first = np.flatnonzero(starts)
+            cs = np.add.reduceat(w[order], first)
             rep = sup[order[first]]
+            lab = np.empty(sup.size, dtype=np.int64)
+            lab[order] = np.cumsum(starts) - 1
         else:
             masks = self.masks
             found: dict[int, int] = {}
-            counts: dict[int, int] = {}
-            for g, w in zip(sup.tolist(), self.weights[sup].tolist(), strict=True):
+            counts_d: dict[int, int] = {}
+            labl = []
+            for g, wg in zip(sup.tolist(), w.tolist(), strict=True):
                 T = masks[g] & W
-                if T in counts:
-                    counts[T] += w
+                if T in counts_d:
+                    counts_d[T] += wg
                 else:
-                    counts[T] = w
+                    counts_d[T] = wg
                     found[T] = g
+                labl.append(T)
+            ids = {T: i for i, T in enumerate(found)}
+            lab = np.fromiter((ids[T] for T in labl), dtype=np.int64, count=len(labl))
             rep = np.fromiter(found.values(), dtype=np.intp, count=len(found))
-            cs = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+            cs = np.fromiter(counts_d.values(), dtype=np.int64, count=len(counts_d))
+        self._labels[k] = (W, lab, rep.size)
         a = _Classes(W, rep, cs.astype(np.int64), self.ballots[rep], self.masks)
         self._arrays[key] = a
         return a
@@ -531,13 +566,8 @@ class _Run:
         n = cl.n
         tol = self.tol
         # every class's float money (added in the same order as ``S``), ascending
-        rows = cl.rows
-        Pa = self.Pa
-        spent = Pa[rows[:, 0]]
-        for col in range(1, rows.shape[1]):
-            spent = spent + Pa[rows[:, col]]
-        x = self.bf - spent
-        order = np.argsort(x, kind="stable")
+        x = self._money(cl, slice(None))
+        order = x.argsort(kind="stable")
         xs = x[order]
         cs = cl.csf[order]
         xc = np.maximum(xs, 0.0)
@@ -555,7 +585,7 @@ class _Run:
         if not rich[i]:
             i = n
         rec = _Rec(self.b, self.Pf, cl)
-        ntol = int(np.searchsorted(xs, tol, side="right"))
+        ntol = int(xs.searchsorted(tol, side="right"))
         avail = float(paid[-1])
         tol_a = 2 * self.e.nsup[k] * tol + 4 * n * _U * avail + 1e-300
         if i == n:
@@ -628,11 +658,11 @@ class _Run:
         pf = num / den
         margin = 2 * self.tol + 8 * _U * pf
         D = self.D
-        lo = int(np.searchsorted(xs[:i], pf - margin, side="left"))
+        lo = int(xs[:i].searchsorted(pf - margin, side="left"))
         for o in order[lo:i].tolist():
             if self.money_D(cl.T(o)) * den >= num * D:
                 return False
-        hi = int(np.searchsorted(xs[i:], pf + margin, side="right")) + i
+        hi = int(xs[i:].searchsorted(pf + margin, side="right")) + i
         return all(self.money_D(cl.T(o)) * den >= num * D for o in order[i:hi].tolist())
 
     def _unaffordable_at(self, rec: _Rec, cl: _Classes, low: list[int], avail: float) -> None:
@@ -640,10 +670,12 @@ class _Run:
         rec.avail = avail
         rec.bro = low
 
-    def _money(self, cl: _Classes, idx: np.ndarray) -> np.ndarray:
+    def _money(self, cl: _Classes, idx: np.ndarray | slice) -> np.ndarray:
         """Float money of the classes ``idx`` of ``cl`` (the same sums as ``S``)."""
-        rows = cl.rows[idx]
         Pa = self.Pa
+        if (cl.n if isinstance(idx, slice) else len(idx)) < 256:
+            return self.bf - Pa[cl.rows[idx]].sum(axis=1)
+        rows = cl.rows[idx]
         spent = Pa[rows[:, 0]]
         for col in range(1, rows.shape[1]):
             spent = spent + Pa[rows[:, col]]
@@ -668,8 +700,8 @@ class _Run:
         broke = rec.broke
         # 1. broke classes that may have money again
         if broke is not None:
-            lo = int(np.searchsorted(xs, -delta - tol, side="left"))
-            hi = int(np.searchsorted(xs, tol, side="right"))
+            lo = int(xs.searchsorted(-delta - tol, side="left"))
+            hi = int(xs.searchsorted(tol, side="right"))
             seg = poor[lo:hi]
             seg = seg[broke[seg]]
             if seg.size:
@@ -689,11 +721,11 @@ class _Run:
         p0 = self.price_from(k, rec)
         p0f = p0[0] / p0[1]
         # 3. classes that may now reach it, joining the rich from the richest down
-        j0 = int(np.searchsorted(xs, p0f - delta - 2 * tol - 8 * _U * p0f, side="left"))
+        j0 = int(xs.searchsorted(p0f - delta - 2 * tol - 8 * _U * p0f, side="left"))
         seg = poor[j0:]
         looked += n - j0
         x = self._money(cl, seg)
-        desc = np.argsort(-x, kind="stable")
+        desc = (-x).argsort(kind="stable")
         cx = x[desc].tolist()
         co = seg[desc].tolist()
         pf = p0f
@@ -719,15 +751,16 @@ class _Run:
         if not self._check_seq(price, cl, cx, co, nm):
             return self._exact_re_eval(k, rec)
         if nm:
-            keep = np.ones(n, dtype=bool)
-            keep[j0 + desc[:nm]] = False
+            keep = np.zeros(n, dtype=bool)
+            keep[j0 + desc[:nm]] = True
+            keep = ~keep
             rec.xs = xs = xs[keep]
             rec.poor = poor = poor[keep]
         rec.b = self.b
         if looked * 3 > n + 24:
             # refresh the reference: the bound has grown loose
             x = self._money(cl, poor)
-            asc = np.argsort(x, kind="stable")
+            asc = x.argsort(kind="stable")
             rec.xs = x[asc]
             rec.poor = poor[asc]
             rec.b_ref = self.b
