@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -261,3 +262,25 @@ def test_the_plan_total_delta_is_the_sum_of_line_deltas(old_amounts, new_amounts
         elif c.kind == "removed":
             line_delta -= c.before["amount"]
     assert line_delta == plan_total.delta
+
+
+def test_decimal_texts_get_exact_deltas_and_collections_their_own_labels():
+    old, new = snapshot(), snapshot()
+    old["tasks"][0]["indicators"][0]["target"] = "10.5"
+    new["tasks"][0]["indicators"][0]["target"] = "12"
+    new["tasks"][0]["budget_lines"][1]["amount"] = 6_000_000
+    d = diff_snapshots(
+        old, new, labels={"budget_lines": lambda line: f"{line['category']}/{line['source']}"}
+    )
+    target = next(c for c in d.changes if c.field == "target")
+    assert target.delta == Decimal("1.5")
+    amount = next(c for c in d.changes if c.field == "amount")
+    assert amount.where[-1].item_label == "event/district"
+    assert diff_snapshots(old, old, labels={"tasks": lambda t: "x"}).is_empty
+
+
+def test_text_that_is_not_a_number_has_no_delta():
+    old, new = snapshot(), snapshot()
+    new["plan"]["title"] = "2021 구로구 지역사회혁신계획(수정)"
+    [change] = diff_snapshots(old, new).changes
+    assert change.delta is None and change.lines == ()
