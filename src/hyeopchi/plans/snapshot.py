@@ -56,8 +56,7 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
         ],
         "tasks": [_task(t) for t in tasks],
         "declarations": [
-            {"id": d.pk, "rule": d.rule, "note": d.note}
-            for d in plan.declarations.order_by("rule")
+            {"id": d.pk, "rule": d.rule, "note": d.note} for d in plan.declarations.order_by("rule")
         ],
     }
 
