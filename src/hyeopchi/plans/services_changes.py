@@ -339,7 +339,7 @@ def file_request(
 
 def route_of(request: ChangeRequest) -> Route | None:
     try:
-        return rules(request.plan).change.route(request.route)
+        return rules().change.route(request.route)
     except StopIteration:
         return None
 

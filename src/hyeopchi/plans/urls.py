@@ -10,4 +10,6 @@ urlpatterns = [
     path("", include("hyeopchi.plans.urls_plans")),
     path("", include("hyeopchi.plans.urls_documents")),
     path("", include("hyeopchi.plans.urls_submission")),
+    path("", include("hyeopchi.plans.urls_changes")),
+    path("", include("hyeopchi.plans.urls_execution")),
 ]
