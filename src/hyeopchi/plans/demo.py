@@ -26,7 +26,7 @@ from hyeopchi.bodies.models import Body, BodyKind, Decision
 from hyeopchi.core.models import District
 from hyeopchi.participation.models import Agenda, AgendaStatus, Forum
 
-from . import cycle_services
+from . import cycle_services, demo_submission
 from . import services_plans as services
 from .models import Plan, PlanKind, PlanStatus, TaskKind
 
@@ -55,6 +55,7 @@ def load(today: dt.date | None = None) -> Result:
         _eunpyeong(eunpyeong, users.filter(username="clerk-eunpyeong").first())
         _nowon(District.objects.get(name_ko="노원구"))
         _dobong(District.objects.get(name_ko="도봉구"))
+        demo_submission.load(today)
     return Result(
         True,
         f"Loaded the {CYCLE_YEAR} plan cycle of 4 districts and "
