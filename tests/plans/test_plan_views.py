@@ -355,3 +355,29 @@ def test_plan_pages_cost_a_fixed_number_of_queries(
         assert client.get(reverse("plans:list", args=[guro.code])).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("plans:task", args=[task.pk])).status_code == 200
+
+
+# ---------------------------------------------------------------- declarations
+
+
+def test_the_district_confirms_the_statements_no_number_can_check(
+    client, guro, guro_clerk, eunpyeong_clerk
+):
+    from hyeopchi.plans.budget_policy import load_budget_rules
+    from hyeopchi.plans.models import Declaration
+
+    plan = make_plan(guro)
+    make_line(make_task(plan), amount=1_000_000)
+    rule = next(d.rule for d in load_budget_rules().declarations if d.when_class is None)
+    url = reverse("plans:declaration_confirm", args=[plan.pk])
+    client.force_login(eunpyeong_clerk)
+    assert client.post(url, {"rule": rule}).status_code == 403
+    client.force_login(guro_clerk)
+    client.post(url, {"rule": "made-up"})
+    assert not Declaration.objects.exists()
+    client.post(url, {"rule": rule, "note": "판매 목적 사업 없음"})
+    declaration = Declaration.objects.get()
+    assert (declaration.rule, declaration.confirmed_by) == (rule, guro_clerk)
+    html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert "판매 목적 사업 없음" in html
+    assert guro_clerk.username not in html.split("<main", 1)[1]  # no one's name on the plan

@@ -27,6 +27,7 @@ from .budget_policy import load_budget_rules
 from .cycle_policy import PlanCyclePolicy, cycle_policy, policy_for_year
 from .models import (
     BudgetLine,
+    Declaration,
     Goal,
     Indicator,
     Nature,
@@ -481,3 +482,20 @@ def item_label(category: str, subtype: str = "") -> str:
     if sub is not None:
         label += " · " + (sub.label_en if engine.is_english() else sub.label)
     return label
+
+
+# ---------------------------------------------------------------- declarations
+
+
+def confirm_declaration(plan: Plan, rule: str, note: str, actor) -> Declaration:
+    """The district confirms a statement the engine cannot check (운영지침 3.2.1 and the
+    conditions of 3.2.2), e.g. that no project mainly sells a product."""
+    require_editable(plan)
+    known = {d.rule for d in load_budget_rules(BUDGET_POLICY).declarations}
+    if rule not in known:
+        raise ValidationError({"rule": _("Choose one of the statements of the policy.")})
+    declaration = Declaration.objects.filter(plan=plan, rule=rule).first()
+    declaration = declaration or Declaration(plan=plan, rule=rule, confirmed_by=actor)
+    declaration.confirmed_by = actor
+    declaration.note = _text(note)
+    return audit.save_and_record(declaration, actor=actor, created="confirmed")

@@ -23,6 +23,11 @@ urlpatterns = [
     path("plans/sections/<int:pk>/edit/", views_plans.section_edit, name="section_edit"),
     path("plans/<int:pk>/goals/add/", views_plans.goal_add, name="goal_add"),
     path("plans/goals/<int:pk>/remove/", views_plans.goal_remove, name="goal_remove"),
+    path(
+        "plans/<int:pk>/declarations/",
+        views_plans.declaration_confirm,
+        name="declaration_confirm",
+    ),
     # tasks, indicators, budget lines
     path("plans/<int:pk>/tasks/new/", views_plans.task_create, name="task_create"),
     path("plans/tasks/<int:pk>/", views_plans.task_detail, name="task"),

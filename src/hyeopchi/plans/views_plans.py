@@ -112,6 +112,7 @@ def plan_detail(request, pk: int):
     tasks = services.plan_tasks(plan)
     findings = services.check_plan(plan, tasks)
     task_titles = {t.pk: t.title for t in tasks}
+    confirmed = {d.rule: d for d in plan.declarations.all()}
     return render(
         request,
         "plans/plan_detail.html",
@@ -122,7 +123,14 @@ def plan_detail(request, pk: int):
             "goals": plan.goals.order_by("year", "order", "id"),
             "tasks": tasks,
             "totals": services.totals(tasks),
-            "findings": [(f, task_titles.get(f.scope_id, "")) for f in findings],
+            "findings": [
+                (
+                    f,
+                    task_titles.get(f.scope_id, ""),
+                    confirmed.get(f.rule) if f.kind == "declaration" else None,
+                )
+                for f in findings
+            ],
             "can_edit": _can_edit(request, plan) and plan.status in services.EDITABLE_STATUSES,
             "can_view_private": user_can(request.user, Action.VIEW_PRIVATE, plan.district_id),
             "goal_form": GoalForm(),
@@ -424,3 +432,18 @@ def line_remove(request, pk: int):
     else:
         messages.success(request, _("The budget line was removed."))
     return redirect(reverse("plans:task", args=[task.pk]) + "#lines")
+
+
+@require_POST
+def declaration_confirm(request, pk: int):
+    plan = _plan(pk)
+    _require_edit(request, plan)
+    try:
+        services.confirm_declaration(
+            plan, request.POST.get("rule", ""), request.POST.get("note", ""), request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The statement was confirmed."))
+    return redirect(reverse("plans:detail", args=[plan.pk]) + "#budget")
