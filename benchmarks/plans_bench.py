@@ -42,7 +42,16 @@ def build(seed: int = 2020, tasks: int = TASKS, lines: int = LINES_PER_TASK):
                     sub_project=rng.choice((None, "가", "나", "다")),
                 )
             )
-        built.append(TaskBudget(id=t, kind=kind, title=f"과제 {t}", lines=tuple(budget_lines)))
+        built.append(
+            TaskBudget(
+                id=t,
+                kind=kind,
+                title=f"과제 {t}",
+                lines=tuple(budget_lines),
+                joint_operation=rng.random() < 0.9,
+                transfer_reason=rng.choice(("", "민간 전문기관만 운영 가능")),
+            )
+        )
     plan = PlanBudget(tasks=tuple(built), city_subsidy=1_000_000_000, envelope=1_000_000_000)
     return plan, rules
 
@@ -65,16 +74,19 @@ def run(measure: Callable[..., None] | None = None, runs: int = 50) -> None:
         measure("plans: budget rule check, 200 tasks × 20 lines", check, runs)
         return
     check()
-    samples = []
+    samples, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         check()
         samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     samples.sort()
     p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    # CPU time beside wall time: on a shared machine the wall clock includes waiting.
     print(
         f"plans: budget rule check           median {statistics.median(samples):8.2f} ms"
-        f"   p95 {p95:8.2f} ms   (target < 50 ms)"
+        f"   p95 {p95:8.2f} ms   cpu median {statistics.median(cpu):6.2f} ms"
+        f"   (target < 50 ms)"
     )
 
 

@@ -473,3 +473,38 @@ def test_scaling_every_amount_keeps_the_verdict(budget, factor):
         None if budget.envelope is None else budget.envelope * factor,
     )
     assert _verdict(scaled) == _verdict(budget)
+
+
+# ------------------------------------------------------------- what the task's plan states
+
+
+def _stated(joint, reason, *lines):
+    t = TaskBudget(7, "sector", "과제", tuple(lines), joint_operation=joint, transfer_reason=reason)
+    return [
+        (f.rule, f.scope_id, f.amount)
+        for f in check_budget(plan(t), RULES)
+        if f.kind == "prohibited"
+    ]
+
+
+def test_capital_without_joint_operation_is_prohibited():
+    lines = (line("facilities", "construction", 300), line("project", None, 700))
+    assert _stated(False, None, *lines) == [("capital.joint_operation", 7, 300)]
+    assert _stated(True, None, *lines) == []
+    assert _stated(None, None, *lines) == []  # not recorded: the declaration asks instead
+    assert _stated(False, None, line("project", None, 700)) == []  # nothing that needs it
+
+
+def test_private_transfer_needs_joint_operation_and_a_reason():
+    lines = (line("private_transfer", "consignment", 200), line("project", None, 800))
+    assert _stated(False, "", *lines) == [
+        ("private_transfer.joint_operation", 7, 200),
+        ("private_transfer.reason", 7, 200),
+    ]
+    assert _stated(True, "   ", *lines) == [("private_transfer.reason", 7, 200)]
+    assert _stated(True, "민간 전문기관만 운영할 수 있음", *lines) == []
+    with translation.override("en"):
+        t = TaskBudget(7, "sector", "", lines, joint_operation=True, transfer_reason="")
+        (finding,) = blocking(check_budget(plan(t), RULES))
+    assert finding.message.startswith("Private transfers need a clear reason")
+    assert finding.article == "운영지침 3.2.2 (3) ②"

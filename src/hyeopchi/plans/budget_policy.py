@@ -92,6 +92,13 @@ class DeclarationSpec(_Strict):
     when_class: Code | None = None
 
 
+class RequirementSpec(_Strict):
+    rule: str = Field(pattern=r"^[a-z][a-z0-9_.]*$")
+    article: str
+    when_class: Code
+    needs: Literal["joint_operation", "transfer_reason"]
+
+
 class BudgetRulesPolicy(_Strict):
     key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
@@ -106,6 +113,7 @@ class BudgetRulesPolicy(_Strict):
     sector_share: SectorShareSpec | None = None
     envelope: EnvelopeSpec | None = None
     declarations: list[DeclarationSpec] = Field(default_factory=list)
+    requirements: list[RequirementSpec] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> BudgetRulesPolicy:
@@ -132,7 +140,17 @@ class BudgetRulesPolicy(_Strict):
                     f"declaration {declaration.rule!r} names unknown class "
                     f"{declaration.when_class!r}"
                 )
-        rules = [c.rule for c in self.caps] + [d.rule for d in self.declarations]
+        for requirement in self.requirements:
+            if requirement.when_class not in classes:
+                raise ValueError(
+                    f"requirement {requirement.rule!r} names unknown class "
+                    f"{requirement.when_class!r}"
+                )
+        rules = (
+            [c.rule for c in self.caps]
+            + [d.rule for d in self.declarations]
+            + [r.rule for r in self.requirements]
+        )
         if len(rules) != len(set(rules)):
             raise ValueError("a rule name is used twice")
         return self
@@ -201,6 +219,12 @@ class BudgetRulesPolicy(_Strict):
                     when_class=d.when_class,
                 )
                 for d in self.declarations
+            ),
+            requirements=tuple(
+                engine.Requirement(
+                    rule=r.rule, article=r.article, when_class=r.when_class, needs=r.needs
+                )
+                for r in self.requirements
             ),
             nature_article=self.nature_article,
             class_labels={c.code: (c.label, c.label_en) for c in self.classes},

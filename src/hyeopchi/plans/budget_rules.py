@@ -57,6 +57,10 @@ class TaskBudget:
     kind: TaskKind  # 협치기반 구축 (foundation) or 분야별 협치사업 (sector)
     title: str
     lines: tuple[BudgetLine, ...] = ()
+    # What the task's plan states, when known (None: not recorded, a reviewer confirms):
+    # planned and run jointly by public and private partners; why a transfer is needed.
+    joint_operation: bool | None = None
+    transfer_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,17 @@ class Declaration:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A task holding a class must state something in its plan (운영지침 3.2.2): planned
+    and run jointly ("joint_operation") or the reason it needs it ("transfer_reason")."""
+
+    rule: str
+    article: str
+    when_class: str
+    needs: Literal["joint_operation", "transfer_reason"]
+
+
+@dataclass(frozen=True)
 class BudgetRules:
     key: str
     categories: tuple[Category, ...]
@@ -149,6 +164,7 @@ class BudgetRules:
     sector_share: SectorShare | None
     envelope: EnvelopeRule | None
     declarations: tuple[Declaration, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
     nature_article: str = ""
     class_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -432,19 +448,26 @@ def _line_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]:
     return findings
 
 
-def _declaration_findings(plan: PlanBudget, rules: BudgetRules) -> list[Finding]:
+TaskClasses = list[tuple[TaskBudget, dict[str, int]]]
+
+
+def _task_classes(plan: PlanBudget, rules: BudgetRules) -> TaskClasses:
+    """Each task with its amount per cap class (one walk over the lines)."""
+    table = rules._item_classes
+    none: frozenset[str] = frozenset()
+    result: TaskClasses = []
+    for task in plan.tasks:
+        amounts: dict[str, int] = defaultdict(int)
+        for line in task.lines:
+            for cls in table.get((line.category, line.subtype or None), none):
+                amounts[cls] += line.amount
+        result.append((task, amounts))
+    return result
+
+
+def _declaration_findings(rules: BudgetRules, by_task: TaskClasses) -> list[Finding]:
     english = is_english()
     findings: list[Finding] = []
-    by_task: list[tuple[TaskBudget, dict[str, int]]] = []
-    wanted = {d.when_class for d in rules.declarations if d.when_class}
-    if wanted:
-        for task in plan.tasks:
-            amounts: dict[str, int] = defaultdict(int)
-            for line in task.lines:
-                classes = rules.classes_of(line.category, line.subtype) or frozenset()
-                for cls in classes & wanted:
-                    amounts[cls] += line.amount
-            by_task.append((task, amounts))
     for declaration in rules.declarations:
         if declaration.when_class is None:
             findings.append(
@@ -502,7 +525,53 @@ def check_budget(plan: PlanBudget, rules: BudgetRules) -> list[Finding]:
                     sub_project=measure.sub_project,
                 )
             )
-    findings += _declaration_findings(plan, rules)
+    by_task = _task_classes(plan, rules)
+    findings += _requirement_findings(rules, by_task)
+    findings += _declaration_findings(rules, by_task)
+    return findings
+
+
+def _requirement_findings(rules: BudgetRules, by_task: TaskClasses) -> list[Finding]:
+    """Tasks whose plan says it lacks what their spending requires (known facts only)."""
+    findings: list[Finding] = []
+    if not rules.requirements:
+        return findings
+    english = is_english()
+    for task, amounts in by_task:
+        if task.joint_operation is not False and task.transfer_reason is None:
+            continue  # nothing recorded against it: the declarations ask the reviewer
+        for requirement in rules.requirements:
+            amount = amounts.get(requirement.when_class, 0)
+            if not amount:
+                continue
+            if requirement.needs == "joint_operation":
+                missing = task.joint_operation is False
+                message = _(
+                    "%(label)s need planning and execution run jointly by public and "
+                    "private partners; this task does not plan it."
+                )
+            else:
+                missing = task.transfer_reason is not None and not task.transfer_reason.strip()
+                message = _(
+                    "%(label)s need a clear reason why the project cannot be done "
+                    "otherwise; this task gives none."
+                )
+            if missing:
+                label = rules.class_label(requirement.when_class, english)
+                findings.append(
+                    Finding(
+                        requirement.rule,
+                        requirement.article,
+                        "prohibited",
+                        "task",
+                        task.id,
+                        amount,
+                        0,
+                        0,
+                        amount,
+                        message % {"label": label},
+                    )
+                )
     return findings
 
 
