@@ -10,7 +10,8 @@ cycle (the shipped policy, writing the plan for 2021).
   10 % personnel cap, so the budget check has something to say.
 - 도봉구: the cycle opened, the regional survey under way.
 The other districts have not opened their cycle. Everything goes through the services as
-a secretariat would enter it. Call :func:`load` after the bodies, forums and agendas demos.
+a secretariat would enter it; then :mod:`.demo_submission` takes the plans on through
+submission and review. Call :func:`load` after the bodies, forums and agendas demos.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from hyeopchi.bodies.models import Body, BodyKind, Decision
 from hyeopchi.core.models import District
 from hyeopchi.participation.models import Agenda, AgendaStatus, Forum
 
-from . import cycle_services, demo_submission
+from . import cycle_services, demo_execution, demo_submission
 from . import services_plans as services
 from .models import Plan, PlanKind, PlanStatus, TaskKind
 
@@ -56,10 +57,14 @@ def load(today: dt.date | None = None) -> Result:
         _nowon(District.objects.get(name_ko="노원구"))
         _dobong(District.objects.get(name_ko="도봉구"))
         demo_submission.load(today)
+        demo_execution.load(today)
+    written = Plan.objects.count()
+    # The later steps of the plans (P3: submission and review) build on these plans.
+    submitted = demo_submission.load(today=today)
     return Result(
         True,
-        f"Loaded the {CYCLE_YEAR} plan cycle of 4 districts and "
-        f"{Plan.objects.count()} Community Innovation Plans (구로구, 은평구, 노원구).",
+        f"Loaded the {CYCLE_YEAR} plan cycle of 4 districts and {written} Community "
+        f"Innovation Plans (구로구, 은평구, 노원구). {submitted.summary}",
     )
 
 
