@@ -285,6 +285,7 @@ class ApprovalMES:
         self._sup_rows: dict[int, np.ndarray] = {}
         self._labels: dict[int, tuple[int, np.ndarray, int]] = {}
         self._prow: dict[int, list[int]] = {}
+        self._prowa: dict[int, np.ndarray] = {}
         self.bitsof: dict[int, tuple[int, ...]] = {}
         self.trace: list[_Node] = []
         self.scale = 0  # costs are multiplied by this in the runs of the trace
@@ -366,6 +367,13 @@ class ApprovalMES:
         self._arrays[key] = a
         return a
 
+    def prow_array(self, k: int) -> np.ndarray:
+        """:meth:`prow` as floats."""
+        row = self._prowa.get(k)
+        if row is None:
+            row = self._prowa[k] = np.array(self.prow(k), dtype=np.float64)
+        return row
+
     def prow(self, k: int) -> list[int]:
         """``prow(k)[j]``: voters approving both ``k`` and ``j`` (``j != k``)."""
         row = self._prow.get(k)
@@ -411,20 +419,32 @@ class ApprovalMES:
         for k in prices:
             W |= 1 << k
         bD = b * D
+        # floats sort the classes into surely broke, surely not and too close to tell
+        # (as in a run); the money of those not broke adds up from voters per project
+        Pa = np.zeros(self.m + 1)
+        for j, p in prices.items():
+            Pa[j] = float(p)
+        top = float(max(b, max(self.costs, default=0) * scale))
+        L = self.maxlen + 2
+        tol = 8.0 * L * L * _U * top + 1e-300
         out: dict[int, Fraction] = {}
-        money: dict[int, int] = {}
         for k in self.candidates:
             if k in prices:
                 continue
-            total = 0
             cl = self.arrays(k, W)
-            for o, c in enumerate(cl.csl):
-                T = cl.T(o)
-                x = money.get(T)
-                if x is None:
-                    x = money[T] = bD - sum(PD[j] for j in _bits(T))
-                if x > 0:
-                    total += x * c
+            x = b - Pa[cl.rows].sum(axis=1)
+            rich = x > tol
+            unsure = np.flatnonzero((x >= -tol) & ~rich).tolist()
+            total = 0
+            for o in unsure:
+                xo = bD - sum(PD[j] for j in _bits(cl.T(o)))
+                if xo > 0:
+                    total += xo * cl.csl[o]
+            rows = cl.rows[rich]
+            w = np.repeat(cl.csf[rich], rows.shape[1])
+            nvec = np.bincount(rows.ravel(), weights=w, minlength=self.m + 1)
+            nvec = nvec.astype(np.int64).tolist()
+            total += bD * int(cl.cs[rich].sum()) - sum(PD[j] * nvec[j] for j in PD)
             out[k] = Fraction(total, D)
         return out
 
@@ -452,6 +472,7 @@ class _Run:
         self.PD: dict[int, int] = {}  # bought project -> price * D
         self.Pf = [0.0] * eng.m  # bought project -> price (float); this run's own list
         self.Pa = np.zeros(eng.m + 1)  # the same as an array (``m``: no project)
+        self.poorwa = np.zeros(eng.m)  # ``poorw`` as an array
         self.poorw: dict[int, int] = {}  # bought project -> voters who paid all they had
         self.Smemo: dict[int, float] = {0: 0.0}
         self.W = 0
@@ -801,21 +822,22 @@ class _Run:
         from the pairwise bound: its supporters have at most their budget minus the full
         price of every bought project they share with it, for those who paid in full."""
         e = self.e
-        row = e.prow(k)
         nk = e.nsup[k]
         cost = self.C[k]
+        known = rec is not None and rec.unaffordable and rec.b_ref <= self.b
+        if known and rec.avail + self.delta(rec) * nk < cost:  # type: ignore[union-attr]
+            return True
+        row = e.prow(k)
         order = self.order
-        Pf = self.Pf
+        # a bound of the float error of the sums below (at most ``len(order)`` products)
         margin = 4.0 * (len(order) + 4) * _U * nk * self.top * (e.maxlen + 1) + nk * self.tol
-        if rec is not None and rec.unaffordable and rec.b_ref <= self.b:
-            if rec.avail + self.delta(rec) * nk < cost:
-                return True
+        rowa = e.prow_array(k)
+        if known:
+            assert rec is not None
             # the supporters' money is their budgets minus everything they would have
             # spent at full price, plus what the broke ones could not pay
             bf = self.bf
-            tot = nk * bf
-            for j in order:
-                tot -= Pf[j] * row[j]
+            tot = nk * bf - float(self.Pa[:-1] @ rowa)
             S = self.S
             cl = rec.cl
             csl = cl.csl
@@ -841,11 +863,7 @@ class _Run:
                     return True
             return False
         poorw = self.poorw
-        tot = nk * self.bf
-        for j in order:
-            r = row[j] - poorw[j]
-            if r > 0:
-                tot -= Pf[j] * r
+        tot = nk * self.bf - float(self.Pa[:-1] @ np.maximum(rowa - self.poorwa, 0.0))
         if tot < cost - margin:
             return True
         if tot > cost + margin:
@@ -948,5 +966,6 @@ class _Run:
         self.Pf[k] = num / den
         self.Pa[k] = self.Pf[k]
         self.poorw[k] = npoor
+        self.poorwa[k] = npoor
         self.W |= 1 << k
         self.order.append(k)
