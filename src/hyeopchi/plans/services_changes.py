@@ -265,8 +265,10 @@ def file_request(
     *,
     urgent: bool = False,
     content_change: str = "",
+    now: dt.datetime | None = None,
 ) -> ChangeRequest:
-    """File a change request; refused routes and bad input raise ``ValidationError``."""
+    """File a change request; refused routes and bad input raise ``ValidationError``.
+    ``now``: when it was filed (the demo files requests of past years)."""
     _check_plan_open(plan)
     reason, content_change = _text(reason), _text(content_change)
     if not reason:
@@ -310,6 +312,9 @@ def file_request(
             route=routing.route.key,
             subsidy_total=routing.base,
         )
+        if now is not None:  # created_at is set on creation; a past filing day is kept
+            ChangeRequest.objects.filter(pk=request.pk).update(created_at=now)
+            request.created_at = now
         for item, amount in zip(items, amounts, strict=True):
             source, target = lines[item.from_line_id], lines[item.to_line_id]
             transfer = source.category != target.category
