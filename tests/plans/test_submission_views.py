@@ -308,3 +308,16 @@ def test_the_comparison_page_in_korean_shows_korean_money(plan, council, guro_cl
     with translation.override("ko"):
         page = client_for(None).get(url("compare", plan), HTTP_ACCEPT_LANGUAGE="ko").content
     assert "3,000만 원 → 2,500만 원" in page.decode()
+
+
+def test_a_version_page_shows_the_plan_as_it_was_submitted(plan, council, guro_clerk, city_officer):
+    walk(plan, council, guro_clerk, city_officer, "in_review")
+    sub.request_revision(plan, "보완", city_officer)
+    line = plan.tasks.get().budget_lines.get()
+    line.amount = 12_345_000
+    line.save()
+    page = client_for(None).get(reverse("submission:version", args=[plan.pk, 1]))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "30,000" in content and "12,345" not in content  # 천원, frozen
+    assert client_for(None).get(reverse("submission:version", args=[plan.pk, 2])).status_code == 404

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/received/", views.receipts, name="receipts"),
     path("plans/<int:pk>/submission/", views.detail, name="detail"),
     path("plans/<int:pk>/versions/compare/", views.compare, name="compare"),
+    path("plans/<int:pk>/versions/<int:number>/", views.version, name="version"),
     path("plans/<int:pk>/approve/", views.approve, name="approve"),
     path("plans/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("plans/<int:pk>/submit/", views.submit, name="submit"),

@@ -31,6 +31,7 @@ from hyeopchi.core.permissions import Action, actor_for, user_can
 from . import forms_submission as forms
 from . import services_submission as sub
 from . import submission_rules as rules
+from .budget_policy import category_choices
 from .models import Agreement, Plan, PlanVersion, ReviewOpinion
 from .plan_diff import Change
 from .submission_rules import Event
@@ -505,6 +506,37 @@ def _rows(changes: list[Change]) -> list[ChangeRow]:
             ChangeRow(c, where, str(FIELD_LABELS.get(c.field, c.field)), c.field == "amount")
         )
     return rows
+
+
+def version(request, pk: int, number: int):
+    """One frozen version as it was submitted: sections, goals, tasks with their
+    indicators and budget lines (amounts in 천원, as on the official forms)."""
+    plan = _plan(request, pk)
+    frozen = get_object_or_404(PlanVersion, plan=plan, number=number)
+    snapshot = frozen.snapshot
+    names = dict(category_choices())
+    tasks = []
+    for task in snapshot.get("tasks", []):
+        lines = [
+            {**line, "label": names.get(line.get("category", ""), line.get("category", ""))}
+            for line in task.get("budget_lines", [])
+        ]
+        tasks.append({**task, "lines": lines, "total": sum(x.get("amount", 0) for x in lines)})
+    numbers = list(plan.versions.order_by("number").values_list("number", flat=True))
+    return render(
+        request,
+        "plans/submission_version.html",
+        {
+            "plan": plan,
+            "district": plan.district,
+            "version": frozen,
+            "snapshot": snapshot,
+            "tasks": tasks,
+            "total": sum(t["total"] for t in tasks),
+            "numbers": numbers,
+            "source_labels": SOURCE_LABELS,
+        },
+    )
 
 
 def _version(plan: Plan, raw: str | None, default: PlanVersion | None) -> PlanVersion | None:
