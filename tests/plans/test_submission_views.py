@@ -321,3 +321,10 @@ def test_a_version_page_shows_the_plan_as_it_was_submitted(plan, council, guro_c
     assert page.status_code == 200
     assert "30,000" in content and "12,345" not in content  # 천원, frozen
     assert client_for(None).get(reverse("submission:version", args=[plan.pk, 2])).status_code == 404
+
+
+def test_the_plan_page_and_the_city_cycle_page_lead_to_the_submission_pages(plan, guro_clerk):
+    page = client_for(guro_clerk).get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    assert url("detail", plan) in page
+    city = client_for(None).get(reverse("plans:city_cycles") + "?year=2020").content.decode()
+    assert reverse("submission:receipts") in city
