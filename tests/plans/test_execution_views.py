@@ -148,3 +148,18 @@ def test_report_list_query_count(world, django_assert_max_num_queries):
     client.get(url)
     with django_assert_max_num_queries(12):
         assert client.get(url).content.decode().count("plan_execution") == 0
+
+
+@pytest.mark.parametrize(
+    "name", ["plan_changes:list", "plan_execution:reports", "plan_execution:settlement"]
+)
+def test_a_draft_plan_stays_private(world, name):
+    world.plan.status = PlanStatus.DRAFT
+    world.plan.save()
+    url = reverse(name, args=[world.plan.pk])
+    assert client_for().get(url).status_code == 404
+    assert client_for(world.other_clerk).get(url).status_code == 404
+    assert client_for(world.clerk).get(url).status_code == 200
+    api = f"/api/v1/plans/{world.plan.pk}/reports"
+    assert client_for().get(api).status_code == 404
+    assert client_for(world.clerk).get(api).status_code == 200

@@ -13,11 +13,19 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from hyeopchi.core.api_support import READ_ERRORS, WRITE_AUTH, WRITE_ERRORS, require, require_staff
+from hyeopchi.core.api_support import (
+    READ_ERRORS,
+    WRITE_AUTH,
+    WRITE_ERRORS,
+    can_see_private,
+    require,
+    require_staff,
+)
 from hyeopchi.core.permissions import Action, actor_for
 
 from . import services_execution as execution
@@ -198,6 +206,14 @@ class SettlementRowOut(Schema):
     to_return: int | None
 
 
+def _visible(request, plan_id: int) -> Plan:
+    """A plan the caller may see: drafts only for the district's staff (404 otherwise)."""
+    plan = get_object_or_404(Plan, pk=plan_id)
+    if not plan.is_public and not can_see_private(request, plan.district_id):
+        raise Http404
+    return plan
+
+
 def _reports():
     return ProgressReport.objects.select_related("plan").prefetch_related(
         "task_progress", "actuals", "change_decisions", "spending"
@@ -210,7 +226,7 @@ def _reports():
 @router.get("/plans/{int:plan_id}/reports", response={200: list[ReportOut], **READ_ERRORS})
 def list_reports(request, plan_id: int):
     """The quarterly progress reports of a plan with their overspending flags."""
-    plan = get_object_or_404(Plan, pk=plan_id)
+    plan = _visible(request, plan_id)
     lines = list(BudgetLine.objects.filter(task__plan=plan).order_by("task_id", "id"))
     reports = _reports().filter(plan=plan).order_by("year", "quarter")
     return [report_out(r, lines) for r in reports]
@@ -224,7 +240,7 @@ def get_report(request, report_id: int):
 @router.get("/plans/{int:plan_id}/settlement", response={200: SettlementOut, **READ_ERRORS})
 def get_settlement(request, plan_id: int):
     """The plan's settlement: due date, overdue, figures, return and termination."""
-    plan = get_object_or_404(Plan, pk=plan_id)
+    plan = _visible(request, plan_id)
     settlement = Settlement.objects.filter(plan=plan).select_related("plan").first()
     if settlement is None:
         settlement = Settlement(plan=plan, due_date=execution.due_date(plan))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -38,6 +39,14 @@ def plan_url(plan: Plan) -> str:
         return ""
 
 
+def visible_plan(request, pk: int) -> Plan:
+    """The plan, if the user may see it: drafts are for the district's staff only."""
+    plan = get_object_or_404(Plan.objects.select_related("district"), pk=pk)
+    if not plan.is_public and not user_can(request.user, Action.VIEW_PRIVATE, plan.district_id):
+        raise Http404
+    return plan
+
+
 def _can_edit(request, plan: Plan) -> bool:
     return user_can(request.user, Action.EDIT, plan.district_id)
 
@@ -54,7 +63,7 @@ def _requests():
 
 
 def change_list(request, pk: int):
-    plan = get_object_or_404(Plan.objects.select_related("district"), pk=pk)
+    plan = visible_plan(request, pk)
     rows = list(
         ChangeRequest.objects.filter(plan=plan)
         .select_related("requested_by")

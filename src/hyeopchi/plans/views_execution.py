@@ -27,7 +27,7 @@ from .forms_execution import (
     apply_errors,
 )
 from .models import BudgetLine, Indicator, Plan, ProgressReport, Settlement, Task
-from .views_changes import plan_url
+from .views_changes import plan_url, visible_plan
 
 
 def _can_edit(request, plan: Plan) -> bool:
@@ -39,7 +39,7 @@ def _base(plan: Plan) -> dict:
 
 
 def report_list(request, pk: int):
-    plan = get_object_or_404(Plan.objects.select_related("district"), pk=pk)
+    plan = visible_plan(request, pk)
     can_edit = _can_edit(request, plan) and plan.status in execution.REPORTING_STATUSES
     form = OpenReportForm(request.POST or None) if can_edit else None
     if request.method == "POST":
@@ -139,7 +139,7 @@ def report_detail(request, pk: int):
 
 
 def settlement(request, pk: int):
-    plan = get_object_or_404(Plan.objects.select_related("district"), pk=pk)
+    plan = visible_plan(request, pk)
     record = Settlement.objects.filter(plan=plan).first()
     due = record.due_date if record else execution.due_date(plan)
     return _settlement_page(request, plan, record, due)
