@@ -11,7 +11,8 @@ cycle (the shipped policy, writing the plan for 2021).
 - 도봉구: the cycle opened, the regional survey under way.
 The other districts have not opened their cycle. Everything goes through the services as
 a secretariat would enter it; then :mod:`.demo_submission` takes the plans on through
-submission and review. Call :func:`load` after the bodies, forums and agendas demos.
+submission and review, and :mod:`.demo_execution` through execution and settlement.
+Call :func:`load` after the bodies, forums and agendas demos.
 """
 
 from __future__ import annotations
@@ -56,15 +57,14 @@ def load(today: dt.date | None = None) -> Result:
         _eunpyeong(eunpyeong, users.filter(username="clerk-eunpyeong").first())
         _nowon(District.objects.get(name_ko="노원구"))
         _dobong(District.objects.get(name_ko="도봉구"))
-        demo_submission.load(today)
-        demo_execution.load(today)
-    written = Plan.objects.count()
-    # The later steps of the plans (P3: submission and review) build on these plans.
-    submitted = demo_submission.load(today=today)
+        written = Plan.objects.count()
+        # The later steps build on these plans: submission and review, then execution.
+        submitted = demo_submission.load(today)
+        executed = demo_execution.load(today)
     return Result(
         True,
         f"Loaded the {CYCLE_YEAR} plan cycle of 4 districts and {written} Community "
-        f"Innovation Plans (구로구, 은평구, 노원구). {submitted.summary}",
+        f"Innovation Plans (구로구, 은평구, 노원구). {submitted.summary} {executed.summary}",
     )
 
 
