@@ -266,3 +266,11 @@ def test_a_project_that_cannot_go_on_settles_and_returns(world):
     assert settlement.to_return == SUBSIDY - 100_000_000 + 50_000
     w.plan.refresh_from_db()
     assert w.plan.status == PlanStatus.TERMINATED
+
+
+def test_plan_status_changes_are_audited_on_the_plan(world):
+    w = world
+    full_year(w)
+    execution.submit_settlement(w.plan, w.clerk, interest=0, return_method="next_year_budget")
+    events = [e for e in audit.history(w.plan) if e.action == "changed"]
+    assert [e.changes["status"] for e in events] == [["in_execution", "closed"]]

@@ -104,6 +104,14 @@ def _number(value, field: str) -> Decimal | None:
     return number
 
 
+def _set_status(plan: Plan, status: str, user, reason: str) -> None:
+    """A plan's status moved by execution, audited on the plan like its other steps."""
+    before = plan.status
+    plan.status = status
+    plan.save(update_fields=["status", "updated_at"])
+    audit.record(plan, "changed", user, reason, {"status": [before, status]})
+
+
 # ---------------------------------------------------------------- quarterly reports
 
 
@@ -280,8 +288,7 @@ def submit_report(report: ProgressReport, user, now: dt.datetime | None = None) 
         for actual in report.actuals.select_related("indicator"):
             Indicator.objects.filter(pk=actual.indicator_id).update(actual=actual.value)
         if report.plan.status == PlanStatus.AGREED:
-            report.plan.status = PlanStatus.IN_EXECUTION
-            report.plan.save(update_fields=["status", "updated_at"])
+            _set_status(report.plan, PlanStatus.IN_EXECUTION, user, _("first progress report"))
         audit.record(
             report,
             "report submitted",
@@ -391,8 +398,7 @@ def submit_settlement(
         settlement.return_method = method.key if method else ""
         settlement.save()
         if plan.status != PlanStatus.TERMINATED:
-            plan.status = PlanStatus.CLOSED
-            plan.save(update_fields=["status", "updated_at"])
+            _set_status(plan, PlanStatus.CLOSED, user, _("settlement submitted"))
         audit.record(
             settlement,
             "settlement submitted",
@@ -480,8 +486,7 @@ def terminate(
         settlement.period_end = terminated_on
         settlement.due_date = sr.settlement_due(terminated_on, months)
         settlement.save()
-        plan.status = PlanStatus.TERMINATED
-        plan.save(update_fields=["status", "updated_at"])
+        _set_status(plan, PlanStatus.TERMINATED, user, reason)
         audit.record(
             settlement, "terminated", user, reason, audit.diff(before, audit.snapshot(settlement))
         )
