@@ -464,3 +464,19 @@ def test_fast_engine_money_left_matches_the_plain_one():
                 assert got == want
                 checked += sum(1 for v in want.values() if v == 0)
     assert checked > 0  # some projects' supporters had nothing left: the broke path ran
+
+
+@pytest.mark.parametrize("code_bits", [0, 2])
+def test_fast_engine_groups_classes_without_bit_codes(monkeypatch, code_bits):
+    """With more bought projects than an int64 has bits, supporters are grouped by their
+    bit masks instead: forced here by allowing (almost) no bits."""
+    monkeypatch.setattr(_mes, "_CODE_BITS", code_bits)
+    rng = random.Random(31 + code_bits)
+    for _ in range(40):
+        costs, ballots, budget = _random_case(rng)
+        n = sum(ballots.values())
+        engine = _mes.ApprovalMES(costs, costs, list(ballots), list(ballots.values()), n)
+        for t in range(0, 60, 13):
+            b = 100 * budget + t * budget
+            got = [(r.project, r.rho, r.paid_in_full) for r in engine.run(b, n * 100)]
+            assert got == _reference(costs, ballots, b, costs, n * 100)

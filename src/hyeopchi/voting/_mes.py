@@ -20,7 +20,11 @@ with its lazy "affordability" loop, minus its data structures):
   - a voter's budget after some projects are bought depends only on which of them they
     approve (their *class*: a bit mask of bought projects), so a project's supporters
     are counted per class, not per voter or per ballot;
-  - a project's classes at a given set of bought projects are cached across runs;
+  - a project's classes at a given set of bought projects are found with numpy (from
+    the ballots as a matrix of project numbers, refined from the project's previous
+    grouping when few projects were bought since) and cached across runs; a class is a
+    row of arrays (voters, one ballot), its bit mask made only when an exact check needs
+    it, and float money, sorting and water-filling run over whole arrays;
   - each run leaves a *trace* (one node per round with the evaluations it made). A
     later run with a larger budget that buys the same projects in the same order meets
     the same classes, and with more money every voter is at least as rich and every
@@ -135,6 +139,7 @@ def mes_reference(
 # ------------------------------------------------------------------------ fast engine
 
 _U = 2.0**-52  # unit round-off (generous)
+_CODE_BITS = 62  # classes keyed by an int64 with a bit per bought project, up to this many
 
 
 _NOFLOATS = np.zeros(0)
@@ -258,7 +263,7 @@ class ApprovalMES:
         width = (m + 7) // 8
         packed = np.frombuffer(b"".join(x.to_bytes(width, "little") for x in self.masks), np.uint8)
         approves = np.unpackbits(packed.reshape(nb, width), axis=1, bitorder="little")[:, :m]
-        self.approves = approves.view(bool)
+        self.approvers = np.ascontiguousarray(approves.T).view(bool)  # project -> ballots
         rows, cols = np.nonzero(approves)
         lens = np.bincount(rows, minlength=nb)
         maxlen = int(lens.max()) if nb else 0
@@ -297,7 +302,7 @@ class ApprovalMES:
         if W not in self._codes:
             ks = _bits(W)
             code = None
-            if len(ks) <= 62:
+            if len(ks) <= _CODE_BITS:
                 code = np.zeros(self.m + 1, dtype=np.int64)
                 code[ks] = np.left_shift(1, np.arange(len(ks), dtype=np.int64))
             self._codes[W] = code
@@ -319,7 +324,7 @@ class ApprovalMES:
             # refine the classes at a smaller bought set by the projects bought since
             lab = last[1] << len(new)
             for i, j in enumerate(new):
-                lab |= self.approves[sup, j].astype(np.int64) << i
+                lab |= self.approvers[j][sup].astype(np.int64) << i
             bins = last[2] << len(new)
             counts = np.bincount(lab, weights=w, minlength=bins)
             present = np.flatnonzero(counts)
@@ -892,6 +897,7 @@ class _Run:
         on_trace = True
         idx = 0
         total = len(alive)
+        queue = sorted(alive)  # alive projects by lower bound: nearly sorted from round to round
         while True:
             if on_trace and idx < len(trace):
                 node = trace[idx]
@@ -902,7 +908,10 @@ class _Run:
             best: tuple[int, int] | None = None  # rho as (num, den)
             bestf = 0.0
             tied: list[tuple[int, tuple[int, int], int]] = []
-            for k in sorted(alive, key=lbf.__getitem__):
+            if len(queue) > len(alive):
+                queue = [k for k in queue if k in alive]
+            queue.sort(key=lbf.__getitem__)
+            for k in queue:
                 if best is not None and lbf[k] > bestf * (1 + 8 * _U):
                     n1, d1 = lbn[k]
                     if n1 * best[1] > best[0] * d1:
