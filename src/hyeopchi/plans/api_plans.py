@@ -19,7 +19,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from hyeopchi.bodies.models import Body, Decision
 from hyeopchi.core.api_support import (
@@ -397,7 +397,7 @@ def _pick(model, ids, field: str, district_id: int):
 
 
 @router.get("/cycles", response={200: list[CycleSummaryOut], **READ_ERRORS})
-def list_cycles(request, year: int = Field(..., ge=2000, le=2100)):
+def list_cycles(request, year: int = Query(..., ge=2000, le=2100)):
     """Every district's cycle of ``year``: current stage and progress (public)."""
     return [
         {
