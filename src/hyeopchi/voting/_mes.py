@@ -259,28 +259,30 @@ class ApprovalMES:
         self.voters = voters
         self.masks = list(masks)
         nb = len(self.masks)
-        # the ballots as a matrix of project numbers, ascending, padded with ``m``
         width = (m + 7) // 8
         packed = np.frombuffer(b"".join(x.to_bytes(width, "little") for x in self.masks), np.uint8)
-        approves = np.unpackbits(packed.reshape(nb, width), axis=1, bitorder="little")[:, :m]
-        self.approvers = np.ascontiguousarray(approves.T).view(bool)  # project -> ballots
-        rows, cols = np.nonzero(approves)
-        lens = np.bincount(rows, minlength=nb)
-        maxlen = int(lens.max()) if nb else 0
-        starts = np.zeros(nb + 1, dtype=np.intp)
-        np.cumsum(lens, out=starts[1:])
-        ballots = np.full((nb, max(maxlen, 1)), m, dtype=np.intp)
-        ballots[rows, np.arange(rows.size) - starts[rows]] = cols
-        self.ballots = ballots
+        by_byte = np.ascontiguousarray(packed.reshape(nb, width).T)
+        # project -> the ballots approving it
+        self.approvers = np.unpackbits(by_byte, axis=0, bitorder="little")[:m].view(bool)
         self.weights = np.asarray(weights, dtype=np.int64).reshape(nb)
-        # the ballots approving each project
-        by_project = np.argsort(cols, kind="stable")
-        self._sup_ballots = rows[by_project]
+        # the ballots approving each project, project by project
+        projects, self._sup_ballots = np.nonzero(self.approvers)
+        per_project = np.bincount(projects, minlength=m)
         self._sup_starts = np.zeros(m + 1, dtype=np.intp)
-        np.cumsum(np.bincount(cols, minlength=m), out=self._sup_starts[1:])
-        nsup = np.bincount(cols, weights=self.weights[rows], minlength=m)
+        np.cumsum(per_project, out=self._sup_starts[1:])
+        nsup = np.bincount(projects, weights=self.weights[self._sup_ballots], minlength=m)
         self.nsup = [int(x) for x in nsup.tolist()]
+        lens = np.bincount(self._sup_ballots, minlength=nb)
+        maxlen = int(lens.max()) if nb else 0
         self.maxlen = maxlen
+        # the ballots as a matrix of project numbers, ascending, padded with ``m``
+        ballots = np.full((nb, max(maxlen, 1)), m, dtype=np.intp)
+        filled = np.zeros(nb, dtype=np.intp)
+        for k in range(m):
+            sup = self._sup_ballots[self._sup_starts[k] : self._sup_starts[k + 1]]
+            ballots[sup, filled[sup]] = k
+            filled[sup] += 1
+        self.ballots = ballots
         self.candidates = [k for k in range(m) if self.nsup[k] > 0 and costs[k] > 0]
         self._arrays: dict[tuple[int, int], _Classes] = {}
         self._codes: dict[int, np.ndarray | None] = {}

@@ -38,6 +38,7 @@ import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, Literal
 
 from . import _mes
@@ -140,7 +141,7 @@ class Profile:
 
     @property
     def voters(self) -> int:
-        return sum(w for _b, w in self.ballots)
+        return sum(map(itemgetter(1), self.ballots))
 
     @staticmethod
     def _weights(n: int, weights: Iterable[int] | None) -> list[int]:
