@@ -92,3 +92,25 @@ def test_the_chain_ends_at_the_plan_task_of_a_public_plan(guro, guro_clerk):
     assert "초안 계획의 과제" not in page
     assert "마을 돌봄 네트워크" in page and "2021 구로구 실행계획" in page
     assert reverse("plans:task", args=[task.pk]) in page
+
+
+def test_the_proposer_hears_when_the_council_approves_the_plan_with_their_idea(
+    guro, guro_clerk, council
+):
+    from hyeopchi.plans import services_submission
+    from tests.plans.plan_helpers import make_line, make_plan, make_task
+    from tests.plans.submission_helpers import ON_TIME, council_decision
+
+    proposal = make_proposal(guro, title="마을 돌봄")
+    agenda = new_agenda(guro, guro_clerk, title="마을 돌봄 네트워크 의제", proposal=proposal)
+    plan = make_plan(guro, title="2021 구로구 실행계획")
+    task = make_task(plan, title="마을 돌봄 네트워크")
+    make_line(task, 10_000_000)
+    task.agendas.add(agenda)
+    before = Notification.objects.filter(user=proposal.author).count()
+    services_submission.approve(plan, council_decision(council), guro_clerk, today=ON_TIME)
+    news = Notification.objects.filter(user=proposal.author).order_by("-pk")
+    assert news.count() == before + 1
+    message = news.first().message
+    assert "마을 돌봄 네트워크" in message and "2021 구로구 실행계획" in message
+    assert news.first().url == reverse("agendas:detail", args=[agenda.pk])

@@ -30,6 +30,7 @@ from hyeopchi.core import audit
 from hyeopchi.core.dates import format_date
 from hyeopchi.core.money import format_won
 from hyeopchi.core.permissions import actor_for
+from hyeopchi.participation.services_agendas import tell_proposers
 
 from . import submission_rules as rules
 from .budget_policy import category_choices
@@ -250,7 +251,28 @@ def approve(plan: Plan, decision: Decision | None, user, today: dt.date | None =
     def apply(step: Step) -> None:
         step.plan.approved_by = decision
 
-    return _step(plan, Event.APPROVE, user, apply, reason=decision.title if decision else "")
+    plan = _step(plan, Event.APPROVE, user, apply, reason=decision.title if decision else "")
+    tell_proposers_of_tasks(plan)
+    return plan
+
+
+def tell_proposers_of_tasks(plan: Plan) -> int:
+    """The proposers follow their idea into the approved plan: whoever proposed an agenda
+    a task took up hears which task and plan it became."""
+    sent = 0
+    for task in plan.tasks.prefetch_related("agendas"):
+        for agenda in task.agendas.all():
+            sent += tell_proposers(
+                agenda,
+                lambda proposal, task=task: (
+                    _(
+                        "Your proposal “%(proposal)s” is now the task “%(task)s” of the plan "
+                        "“%(plan)s”, approved by the council."
+                    )
+                    % {"proposal": proposal.title, "task": task.title, "plan": plan.title}
+                ),
+            )
+    return sent
 
 
 def reopen(plan: Plan, reason: str, user) -> Plan:
