@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -38,6 +39,16 @@ class Person(models.Model):
     )
     public_name_consent = models.BooleanField(
         _("consents to showing the full name publicly"), default=False
+    )
+    # The sign-in account of this person, if any: lets a member of a body act on the work
+    # given to that body (e.g. a working group's plan task). Never shown publicly.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user account"),
     )
 
     class Meta:
