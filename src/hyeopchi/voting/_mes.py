@@ -201,22 +201,30 @@ class _Classes:
     ballots) with projects ``rows[i]`` (ascending, padded with ``m``). Its class (bit
     mask) is that ballot's mask and ``W``, made only when needed."""
 
-    __slots__ = ("W", "cs", "csf", "csl", "masks", "n", "rep", "rows")
+    __slots__ = ("W", "_csl", "cs", "csf", "masks", "n", "rep", "rows")
 
     def __init__(
         self, W: int, rep: np.ndarray, cs: np.ndarray, rows: np.ndarray, masks: list[int]
     ) -> None:
         self.W = W
-        self.rep = rep.tolist()
+        self.rep = rep
         self.cs = cs
-        self.csl = cs.tolist()
+        self._csl: list[int] | None = None
         self.csf = cs.astype(np.float64)
         self.rows = rows
-        self.n = len(self.rep)
+        self.n = len(rep)
         self.masks = masks
 
+    @property
+    def csl(self) -> list[int]:
+        """``cs`` as a list (made when first needed: most groupings are evaluated in
+        bulk only)."""
+        if self._csl is None:
+            self._csl = self.cs.tolist()
+        return self._csl
+
     def T(self, i: int) -> int:
-        return self.masks[self.rep[i]] & self.W
+        return self.masks[int(self.rep[i])] & self.W
 
 
 class _Node:
@@ -702,11 +710,12 @@ class _Run:
         """Float money of the classes ``idx`` of ``cl`` (the same sums as ``S``)."""
         Pa = self.Pa
         if (cl.n if isinstance(idx, slice) else len(idx)) < 256:
-            return self.bf - Pa[cl.rows[idx]].sum(axis=1)
-        rows = cl.rows[idx]
-        spent = Pa[rows[:, 0]]
-        for col in range(1, rows.shape[1]):
-            spent = spent + Pa[rows[:, col]]
+            spent: np.ndarray = Pa[cl.rows[idx]].sum(axis=1)
+        else:  # column by column: fewer temporaries for many classes
+            rows = cl.rows[idx]
+            spent = Pa[rows[:, 0]]
+            for col in range(1, rows.shape[1]):
+                spent = spent + Pa[rows[:, col]]
         return self.bf - spent
 
     def re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
@@ -731,7 +740,8 @@ class _Run:
             lo = int(xs.searchsorted(-delta - tol, side="left"))
             hi = int(xs.searchsorted(tol, side="right"))
             seg = poor[lo:hi]
-            seg = seg[broke[seg]]
+            if hi > lo:
+                seg = seg[broke[seg]]
             if seg.size:
                 looked += seg.size
                 x = self._money(cl, seg)
@@ -752,10 +762,13 @@ class _Run:
         j0 = int(xs.searchsorted(p0f - delta - 2 * tol - 8 * _U * p0f, side="left"))
         seg = poor[j0:]
         looked += n - j0
-        x = self._money(cl, seg)
-        desc = (-x).argsort(kind="stable")
-        cx = x[desc].tolist()
-        co = seg[desc].tolist()
+        if j0 < n:
+            x = self._money(cl, seg)
+            desc = (-x).argsort(kind="stable")
+            cx = x[desc].tolist()
+            co = seg[desc].tolist()
+        else:
+            cx = co = []
         pf = p0f
         R = self.e.nsup[k] - rec.npoor
         nm = 0
@@ -832,8 +845,10 @@ class _Run:
         nk = e.nsup[k]
         cost = self.C[k]
         known = rec is not None and rec.unaffordable and rec.b_ref <= self.b
-        if known and rec.avail + self.delta(rec) * nk < cost:  # type: ignore[union-attr]
-            return True
+        if known:
+            assert rec is not None
+            if rec.avail + self.delta(rec) * nk < cost:
+                return True
         row = e.prow(k)
         order = self.order
         # a bound of the float error of the sums below (at most ``len(order)`` products)
