@@ -190,7 +190,7 @@ class _Rec:
         self.poor = _NOINTS  # the same order
         self.broke: np.ndarray | None = None  # per class of ``cl``: broke (if any is)
         self.nvec: list[int] = []
-        self.bro: list[int] = []  # unaffordable: the broke classes
+        self.bro = _NOINTS  # unaffordable: the classes broke (or nearly) at the reference
         self.npp = 0  # voters in poor classes with money
         self.npoor = 0  # voters in poor classes, broke included
 
@@ -627,7 +627,7 @@ class _Run:
         if i == n:
             # by floats, nobody can pay the price: unaffordable unless too close to tell
             if avail < self.C[k] - tol_a:
-                self._unaffordable_at(rec, cl, order[:ntol].tolist(), avail + tol_a)
+                self._unaffordable_at(rec, cl, order[:ntol], avail + tol_a)
                 return rec, None
         else:
             low = order[:ntol].tolist()
@@ -638,7 +638,7 @@ class _Run:
                 return rec, price
         found = self.exact_eval(k, cl, range(n))
         if found is None:
-            self._unaffordable_at(rec, cl, order[:ntol].tolist(), avail + tol_a)
+            self._unaffordable_at(rec, cl, order[:ntol], avail + tol_a)
             return rec, None
         self._fill(rec, *found)
         return rec, self.price_from(k, rec)
@@ -701,7 +701,7 @@ class _Run:
         hi = int(xs[i:].searchsorted(pf + margin, side="right")) + i
         return all(self.money_D(cl.T(o)) * den >= num * D for o in order[i:hi].tolist())
 
-    def _unaffordable_at(self, rec: _Rec, cl: _Classes, low: list[int], avail: float) -> None:
+    def _unaffordable_at(self, rec: _Rec, cl: _Classes, low: np.ndarray, avail: float) -> None:
         rec.unaffordable = True
         rec.avail = avail
         rec.bro = low
@@ -860,13 +860,10 @@ class _Run:
             # spent at full price, plus what the broke ones could not pay
             bf = self.bf
             tot = nk * bf - float(self.Pa[:-1] @ rowa)
-            S = self.S
             cl = rec.cl
-            csl = cl.csl
-            for o in rec.bro:
-                x = S(cl.T(o)) - bf
-                if x > 0:
-                    tot += x * csl[o]
+            if rec.bro.size:
+                debt = -self._money(cl, rec.bro)  # what they could not pay, if positive
+                tot += float(np.maximum(debt, 0.0) @ cl.csf[rec.bro])
             if tot < cost - margin:
                 rec.b = self.b
                 return True
@@ -876,7 +873,8 @@ class _Run:
                 PD = self.PD
                 for j in order:
                     total -= PD[j] * row[j]
-                for o in rec.bro:
+                csl = cl.csl
+                for o in rec.bro.tolist():
                     sd = sum(PD[j] for j in _bits(cl.T(o)))
                     if sd > bD:
                         total += (sd - bD) * csl[o]
@@ -925,10 +923,12 @@ class _Run:
             best: tuple[int, int] | None = None  # rho as (num, den)
             bestf = 0.0
             tied: list[tuple[int, tuple[int, int], int]] = []
-            if len(queue) > len(alive):
+            if len(queue) > len(alive) + 8:
                 queue = [k for k in queue if k in alive]
             queue.sort(key=lbf.__getitem__)
             for k in queue:
+                if k not in alive:
+                    continue
                 if best is not None and lbf[k] > bestf * (1 + 8 * _U):
                     n1, d1 = lbn[k]
                     if n1 * best[1] > best[0] * d1:
