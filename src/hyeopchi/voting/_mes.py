@@ -510,24 +510,6 @@ class _Run:
             self.Smemo[T] = s
         return s
 
-    def money(self, classes: dict[int, int]) -> list[tuple[float, int, int]]:
-        """``(float money, class, voters)`` of each class."""
-        Smemo = self.Smemo
-        bitsof = self.e.bitsof
-        Pf = self.Pf
-        for T in classes:
-            if T not in Smemo:
-                bits = bitsof.get(T)
-                if bits is None:
-                    bits = tuple(_bits(T))
-                    bitsof[T] = bits
-                s = 0.0
-                for j in bits:
-                    s += Pf[j]
-                Smemo[T] = s
-        bf = self.bf
-        return [(bf - Smemo[T], T, c) for T, c in classes.items()]
-
     def money_D(self, T: int) -> int:
         """Exact money left to a voter of class ``T``, times ``D``."""
         PD = self.PD
@@ -688,8 +670,8 @@ class _Run:
     def _check_at(
         self, price: tuple[int, int], xs: np.ndarray, order: np.ndarray, i: int, cl: _Classes
     ) -> bool:
-        """:meth:`_check` over arrays: the poor are ``order[:i]`` (float money ``xs``,
-        ascending)."""
+        """Check exactly the classes whose float money is too close to the price to tell:
+        the poor are ``order[:i]``, the rich the others (float money ``xs``, ascending)."""
         num, den = price
         pf = num / den
         margin = 2 * self.tol + 8 * _U * pf
