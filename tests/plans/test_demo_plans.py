@@ -74,3 +74,35 @@ def test_demo_pages_answer(loaded, client):
     assert client.get(reverse("plans:cycle", args=[guro.code, 2020])).status_code == 200
     approved = Plan.objects.filter(status=PlanStatus.APPROVED).first()
     assert client.get(reverse("plans:detail", args=[approved.pk])).status_code == 200
+
+
+def test_the_demo_working_group_account_writes_its_own_task_only(loaded, client):
+    from hyeopchi.bodies.demo import PASSWORD
+    from hyeopchi.directory.models import Person
+
+    assert "wg-guro" in loaded  # listed with the other demo accounts
+    person = Person.objects.get(user__username="wg-guro")
+    plan = Plan.objects.get(title=plans_demo.MARKER)
+    assert plan.status == PlanStatus.DRAFT
+    own = plan.tasks.get(working_group__memberships__person=person)
+    others = plan.tasks.exclude(pk=own.pk)
+    assert client.login(username="wg-guro", password=PASSWORD)
+    assert client.get(reverse("plans:task_edit", args=[own.pk])).status_code == 200
+    check = client.post(
+        reverse("plans:line_check", args=[own.pk]),
+        {
+            "category": "operating",
+            "subtype": "event",
+            "nature": "current",
+            "source": "city",
+            "amount": "5,000,000",
+            "description": "모니터링단 교육",
+        },
+    )
+    assert check.status_code == 200
+    assert all(
+        client.get(reverse("plans:task_edit", args=[t.pk])).status_code == 403 for t in others
+    )
+    assert client.get(reverse("plans:detail", args=[plan.pk])).status_code == 403
+    listing = client.get(reverse("plans:list", args=[plan.district.code])).content.decode()
+    assert reverse("plans:task", args=[own.pk]) in listing

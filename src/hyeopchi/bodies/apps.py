@@ -6,3 +6,10 @@ class BodiesConfig(AppConfig):
     name = "hyeopchi.bodies"
     label = "bodies"
     verbose_name = _("Governance bodies")
+
+    def ready(self) -> None:
+        from hyeopchi.core.permissions import register_bodies_loader
+
+        from .serving import bodies_served_by
+
+        register_bodies_loader(bodies_served_by)

@@ -98,8 +98,10 @@ def current_user(request: HttpRequest):
     return user
 
 
-def can(request: HttpRequest, action: Action, district_id: int | None) -> bool:
-    return user_can(current_user(request), action, district_id)
+def can(
+    request: HttpRequest, action: Action, district_id: int | None, body_id: int | None = None
+) -> bool:
+    return user_can(current_user(request), action, district_id, body_id)
 
 
 def can_see_private(request: HttpRequest, district_id: int | None) -> bool:
@@ -107,13 +109,21 @@ def can_see_private(request: HttpRequest, district_id: int | None) -> bool:
     return can(request, Action.VIEW_PRIVATE, district_id)
 
 
-def require(request: HttpRequest, action: Action, district_id: int | None):
-    """The user, if they may do ``action`` on data of ``district_id``; else 401 or 403."""
+def require(
+    request: HttpRequest, action: Action, district_id: int | None, body_id: int | None = None
+):
+    """The user, if they may do ``action`` on data of ``district_id`` (given to body
+    ``body_id``, for the actions a body's members may do); else 401 or 403."""
     user = current_user(request)
     if not user.is_authenticated:
         raise AuthenticationError(message=authentication_message())
-    if not user_can(user, action, district_id):
-        if action is Action.EDIT:
+    if not user_can(user, action, district_id, body_id):
+        if action is Action.EDIT_BODY_WORK:
+            message = _(
+                "You may only change the work of a body you serve on, or data of the "
+                "district(s) you work for."
+            )
+        elif action is Action.EDIT:
             if district_id is None:
                 message = _("Only city officers may change city-wide data.")
             else:

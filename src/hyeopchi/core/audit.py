@@ -41,6 +41,8 @@ ACTION_LABELS = {
     "drafted": _("drafted"),
     "approved": _("approved"),
     "published": _("published"),
+    "account linked": _("sign-in account linked"),
+    "account unlinked": _("sign-in account unlinked"),
 }
 
 

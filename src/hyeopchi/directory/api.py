@@ -1,5 +1,6 @@
 """API of the directory: organisations (public) and people (district staff and city only)."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -20,7 +21,7 @@ from hyeopchi.core.models import District
 from hyeopchi.core.permissions import Action, actor_for
 
 from .models import Gender, Organisation, OrganisationType, Person
-from .services import save_person
+from .services import link_account, save_person
 
 router = Router(tags=["directory"])
 
@@ -164,3 +165,56 @@ def create_person(request, payload: PersonIn):
         raise ValidationError(errors)
     user = require(request, Action.EDIT, payload.district_id)
     return Status(201, save_person(Person(**payload.dict()), actor=user))
+
+
+class AccountIn(Schema):
+    username: str | None = Field(
+        None, max_length=150, description="The sign-in account to link; null unlinks."
+    )
+
+
+class AccountOut(Schema):
+    person_id: int
+    username: str | None
+
+
+def _account_out(person: Person) -> dict:
+    return {"person_id": person.pk, "username": person.user.username if person.user else None}
+
+
+def _person_for_staff(request, person_id: int):
+    """The person, if the caller is staff who may see them (their district's residents
+    and the members of its bodies; the city: everyone); else 401 / 403 / 404."""
+    user = require_staff(request)
+    person = get_object_or_404(Person.objects.select_related("user"), pk=person_id)
+    if not visible_people(request).filter(pk=person.pk).exists():
+        require(request, Action.EDIT, person.district_id)
+    return person, user
+
+
+@router.get(
+    "/people/{person_id}/account",
+    response={200: AccountOut, 403: ErrorOut, **READ_ERRORS},
+)
+def get_account(request, person_id: int):
+    """The sign-in account linked to a person — staff of the person's district and the
+    city only."""
+    person, _user = _person_for_staff(request, person_id)
+    return _account_out(person)
+
+
+@router.put(
+    "/people/{person_id}/account", response={200: AccountOut, **WRITE_ERRORS}, auth=WRITE_AUTH
+)
+def set_account(request, person_id: int, payload: AccountIn):
+    """Link a person to a sign-in account (or unlink with ``"username": null``). A member
+    of a working group linked this way may edit the group's plan task. Staff of the
+    person's district (residents and members of its bodies) and the city."""
+    person, actor = _person_for_staff(request, person_id)
+    account = None
+    if payload.username:
+        account = get_user_model().objects.filter(username=payload.username.strip()).first()
+        if account is None:
+            raise ValidationError({"username": [_("No account with this username.")]})
+    link_account(person, account, actor=actor)
+    return _account_out(person)

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 
 from hyeopchi.bodies.models import Body, Decision
 from hyeopchi.core.api_support import (
@@ -367,9 +368,15 @@ def _editable_plan(request, plan_id: int):
     return plan, require(request, Action.EDIT, plan.district_id)
 
 
+def _require_task(request, task: Task):
+    """The district's staff, city officers, and the current members of the task's working
+    group may change the task's text, indicators and budget lines."""
+    return require(request, Action.EDIT_BODY_WORK, task.plan.district_id, task.working_group_id)
+
+
 def _editable_task(request, task_id: int):
     task = get_object_or_404(Task.objects.select_related("plan__district"), pk=task_id)
-    return task, require(request, Action.EDIT, task.plan.district_id)
+    return task, _require_task(request, task)
 
 
 def _task_with_children(task_id: int) -> Task:
@@ -618,15 +625,29 @@ def create_task(request, plan_id: int, payload: TaskIn):
 @router.get("/tasks/{int:task_id}", response={200: TaskOut, 403: ErrorOut, **READ_ERRORS})
 def get_task(request, task_id: int):
     task = get_object_or_404(Task.objects.select_related("plan"), pk=task_id)
-    _readable_plan(request, task.plan_id)
+    if not can(request, Action.EDIT_BODY_WORK, task.plan.district_id, task.working_group_id):
+        _readable_plan(request, task.plan_id)
     return _task_out(_task_with_children(task.pk))
 
 
 @router.put("/tasks/{int:task_id}", response={200: TaskOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def replace_task(request, task_id: int, payload: TaskIn):
-    """Replace the task's fields (agendas included)."""
+    """Replace the task's fields (agendas included). Members of the task's working group
+    may change everything but its kind, sub-project, working group and agendas (403)."""
     task, user = _editable_task(request, task_id)
-    services.save_task(task.plan, _task_data(payload, task.plan.district_id), task, actor=user)
+    data = _task_data(payload, task.plan.district_id)
+    if not can(request, Action.EDIT, task.plan.district_id):
+        changed = services.structure_changes(task, data)
+        if changed:
+            raise HttpError(
+                403,
+                _(
+                    "Working-group members may not change the task's %(fields)s: "
+                    "the district's secretariat sets them."
+                )
+                % {"fields": ", ".join(changed)},
+            )
+    services.save_task(task.plan, data, task, actor=user)
     return _task_out(_task_with_children(task.pk))
 
 
@@ -664,7 +685,7 @@ def replace_indicator(request, indicator_id: int, payload: IndicatorIn):
     indicator = get_object_or_404(
         Indicator.objects.select_related("task__plan__district"), pk=indicator_id
     )
-    user = require(request, Action.EDIT, indicator.task.plan.district_id)
+    user = _require_task(request, indicator.task)
     services.save_indicator(indicator.task, _indicator_data(payload), indicator, actor=user)
     return _indicator_out(indicator)
 
@@ -699,7 +720,7 @@ def create_line(request, task_id: int, payload: LineIn):
 @router.put("/budget-lines/{int:line_id}", response={200: LineOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def replace_line(request, line_id: int, payload: LineIn):
     line = get_object_or_404(BudgetLine.objects.select_related("task__plan__district"), pk=line_id)
-    user = require(request, Action.EDIT, line.task.plan.district_id)
+    user = _require_task(request, line.task)
     services.save_line(line.task, _line_data(payload), line, actor=user)
     return _line_out(line)
 
@@ -707,7 +728,7 @@ def replace_line(request, line_id: int, payload: LineIn):
 @router.delete("/budget-lines/{int:line_id}", response={204: None, **WRITE_ERRORS}, auth=WRITE_AUTH)
 def delete_line(request, line_id: int):
     line = get_object_or_404(BudgetLine.objects.select_related("task__plan__district"), pk=line_id)
-    user = require(request, Action.EDIT, line.task.plan.district_id)
+    user = _require_task(request, line.task)
     services.remove_line(line, actor=user)
     return Status(204, None)
 

@@ -9,7 +9,9 @@ cycle (the shipped policy, writing the plan for 2021).
 - 노원구: an own stage added (의제심사단 심사); a draft whose coordinator pay breaks the
   10 % personnel cap, so the budget check has something to say.
 - 도봉구: the cycle opened, the regional survey under way.
-The other districts have not opened their cycle. Everything goes through the services as
+The other districts have not opened their cycle. The demo account ``wg-guro`` is linked to
+the chair of the 구로구 working group that owns a task of the 2021 draft, so a visitor can
+sign in as a working-group member and write that task. Everything goes through the services as
 a secretariat would enter it; then :mod:`.demo_submission` takes the plans on through
 submission and review, and :mod:`.demo_execution` through execution and settlement.
 Call :func:`load` after the bodies, forums and agendas demos.
@@ -18,14 +20,19 @@ Call :func:`load` after the bodies, forums and agendas demos.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Case, When
+from django.utils import timezone
 
-from hyeopchi.bodies.models import Body, BodyKind, Decision
+from hyeopchi.bodies.demo import PASSWORD
+from hyeopchi.bodies.models import Body, BodyKind, Decision, MemberRole, Membership
 from hyeopchi.core.models import District
+from hyeopchi.directory.models import Person
+from hyeopchi.directory.services import link_account
 from hyeopchi.participation.models import Agenda, AgendaStatus, Forum
 
 from . import cycle_services, demo_execution, demo_submission
@@ -40,19 +47,26 @@ MARKER = "2021 구로구 지역사회혁신계획 실행계획"
 Line = tuple[str, str, str, str, int, str]
 
 
+WG_ACCOUNT = "wg-guro"
+
+
 @dataclass
 class Result:
     loaded: bool
     summary: str
+    users: list[tuple[str, str, bool]] = field(default_factory=list)  # name, what, created
 
 
 def load(today: dt.date | None = None) -> Result:
     if Plan.objects.filter(title=MARKER).exists():
-        return Result(False, "Demo plans are already loaded.")
+        existing = get_user_model().objects.filter(username=WG_ACCOUNT).exists()
+        listed = [(WG_ACCOUNT, "working-group member (구로구): writes one plan task", False)]
+        return Result(False, "Demo plans are already loaded.", listed if existing else [])
     users = get_user_model().objects
     with transaction.atomic():
         guro = District.objects.get(name_ko="구로구")
         _guro(guro, users.filter(username="clerk-guro").first())
+        accounts = _working_group_account(Plan.objects.get(title=MARKER))
         eunpyeong = District.objects.get(name_ko="은평구")
         _eunpyeong(eunpyeong, users.filter(username="clerk-eunpyeong").first())
         _nowon(District.objects.get(name_ko="노원구"))
@@ -65,10 +79,45 @@ def load(today: dt.date | None = None) -> Result:
         True,
         f"Loaded the {CYCLE_YEAR} plan cycle of 4 districts and {written} Community "
         f"Innovation Plans (구로구, 은평구, 노원구). {submitted.summary} {executed.summary}",
+        accounts,
     )
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _working_group_account(plan: Plan) -> list[tuple[str, str, bool]]:
+    """``wg-guro``: the chair (else a member) of the working group of the draft's first
+    sector task with one, linked through the directory; no role, so only that task."""
+    task = (
+        plan.tasks.filter(working_group__isnull=False)
+        .select_related("working_group")
+        .order_by("kind", "order", "id")
+        .first()
+    )
+    if task is None:
+        return []
+    membership = (
+        Membership.objects.active_on(timezone.localdate())
+        .filter(body=task.working_group, person__user__isnull=True)
+        .order_by(Case(When(role=MemberRole.CHAIR, then=0), default=1), "id")
+        .select_related("person")
+        .first()
+    )
+    if membership is None:
+        return []
+    User = get_user_model()
+    user = User.objects.filter(username=WG_ACCOUNT).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(WG_ACCOUNT, f"{WG_ACCOUNT}@example.org", PASSWORD)
+    if not Person.objects.filter(user=user).exists():
+        link_account(membership.person, user)
+    what = (
+        f"member of {task.working_group.name} (구로구): writes the task “{task.title}” of "
+        f"the 2021 draft plan, /plans/tasks/{task.pk}/"
+    )
+    return [(WG_ACCOUNT, what, created)]
 
 
 def _advance(cycle, upto: str, actor, dates: dict[str, tuple[str, str]], body=None, **links):

@@ -32,7 +32,14 @@ from .models import (
     Task,
     TaskKind,
 )
-from .services_plans import BUDGET_POLICY, IndicatorData, LineData, PlanData, TaskData
+from .services_plans import (
+    BUDGET_POLICY,
+    STRUCTURE_FIELDS,
+    IndicatorData,
+    LineData,
+    PlanData,
+    TaskData,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _AMOUNT = re.compile(r"^\d+$")
@@ -280,7 +287,9 @@ class TaskForm(forms.Form):
         "private_transfer_reason",
     )
 
-    def __init__(self, *args, plan: Plan, task: Task | None = None, **kwargs):
+    def __init__(
+        self, *args, plan: Plan, task: Task | None = None, structure_locked=False, **kwargs
+    ):
         if task is not None:
             initial = {name: getattr(task, name) for name in ("kind", "title", "sub_project")}
             initial.update({name: getattr(task, name) for name in self.TEXT})
@@ -304,6 +313,13 @@ class TaskForm(forms.Form):
         self.fields["agendas"].queryset = Agenda.objects.filter(
             district=plan.district_id, year__in=[plan.start_year - 1, plan.start_year]
         ).order_by("year", "rank", "id")
+        if structure_locked:
+            # A working group's member: the task's place in the plan is shown, not posted.
+            for name in STRUCTURE_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Set by the district's secretariat; working-group members cannot change it."
+                )
 
     def data_object(self) -> TaskData:
         d = self.cleaned_data

@@ -254,6 +254,28 @@ def save_task(plan: Plan, data: TaskData, task: Task | None = None, actor=None) 
     return task
 
 
+# Where a task sits in the plan — its kind, sub-project number, working group and agendas —
+# is the district's decision; the working group writes the rest (text, indicators, budget).
+STRUCTURE_FIELDS = ("kind", "sub_project", "working_group", "agendas")
+
+
+def structure_changes(task: Task, data: TaskData) -> list[str]:
+    """The structure fields ``data`` would change on ``task`` (for working-group members,
+    who may not change them)."""
+    changed = []
+    if data.kind != task.kind:
+        changed.append("kind")
+    if _text(data.sub_project) != task.sub_project:
+        changed.append("sub_project")
+    if (data.working_group.pk if data.working_group else None) != task.working_group_id:
+        changed.append("working_group")
+    if data.agendas is not None and {a.pk for a in data.agendas} != set(
+        task.agendas.values_list("pk", flat=True)
+    ):
+        changed.append("agendas")
+    return changed
+
+
 # ---------------------------------------------------------------- indicators
 
 

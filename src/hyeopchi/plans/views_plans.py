@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hyeopchi.core.models import District
-from hyeopchi.core.permissions import Action, user_can
+from hyeopchi.core.permissions import Action, serving_bodies, user_can
 
 from . import services_plans as services
 from .forms_plans import (
@@ -53,6 +53,19 @@ def _can_edit(request, plan: Plan) -> bool:
 
 def _require_edit(request, plan: Plan) -> None:
     if not _can_edit(request, plan):
+        raise PermissionDenied
+
+
+def _can_edit_task(request, task: Task) -> bool:
+    """The district's staff, city officers, and the current members of the task's working
+    group (its text, indicators and budget lines; nothing else of the plan)."""
+    return user_can(
+        request.user, Action.EDIT_BODY_WORK, task.plan.district_id, task.working_group_id
+    )
+
+
+def _require_task_edit(request, task: Task) -> None:
+    if not _can_edit_task(request, task):
         raise PermissionDenied
 
 
@@ -93,8 +106,21 @@ def plan_list(request, code: str):
     district = get_object_or_404(District, code=code)
     plans = Plan.objects.filter(district=district).select_related("cycle")
     private = user_can(request.user, Action.VIEW_PRIVATE, district.pk)
+    group_tasks = []
     if not private:
         plans = plans.filter(status__in=PUBLIC_PLAN_STATUSES)
+        # A working group's members find the tasks they write (drafts included) here.
+        bodies = serving_bodies(request.user)
+        if bodies:
+            group_tasks = list(
+                Task.objects.filter(
+                    plan__district=district,
+                    working_group_id__in=bodies,
+                    plan__status__in=services.EDITABLE_STATUSES,
+                )
+                .select_related("plan", "working_group")
+                .order_by("-plan__start_year", "plan_id", "kind", "order", "id")
+            )
     return render(
         request,
         "plans/plan_list.html",
@@ -102,6 +128,7 @@ def plan_list(request, code: str):
             "district": district,
             "plans": plans.order_by("-start_year", "kind", "id"),
             "can_edit": user_can(request.user, Action.EDIT, district.pk),
+            "group_tasks": group_tasks,
         },
     )
 
@@ -227,7 +254,8 @@ def goal_remove(request, pk: int):
 def task_detail(request, pk: int):
     task = _task(pk)
     plan = task.plan
-    _visible(request, plan)
+    if not _can_edit_task(request, task):
+        _visible(request, plan)
     tasks = services.plan_tasks(plan)
     this = next(t for t in tasks if t.pk == task.pk)
     findings = [
@@ -248,7 +276,9 @@ def task_detail(request, pk: int):
             "lines": [(line, services.item_label(line.category, line.subtype)) for line in lines],
             "line_total": sum(x.amount for x in lines),
             "findings": findings,
-            "can_edit": _can_edit(request, plan) and plan.status in services.EDITABLE_STATUSES,
+            "can_edit": _can_edit_task(request, task) and plan.status in services.EDITABLE_STATUSES,
+            "can_view_plan": plan.is_public
+            or user_can(request.user, Action.VIEW_PRIVATE, plan.district_id),
         },
     )
 
@@ -273,8 +303,10 @@ def task_create(request, pk: int):
 def task_edit(request, pk: int):
     task = _task(pk)
     plan = task.plan
-    _require_edit(request, plan)
-    form = TaskForm(request.POST or None, plan=plan, task=task)
+    _require_task_edit(request, task)
+    form = TaskForm(
+        request.POST or None, plan=plan, task=task, structure_locked=not _can_edit(request, plan)
+    )
     if (
         request.method == "POST"
         and form.is_valid()
@@ -295,7 +327,7 @@ def task_edit(request, pk: int):
 
 def indicator_create(request, pk: int):
     task = _task(pk)
-    _require_edit(request, task.plan)
+    _require_task_edit(request, task)
     form = IndicatorForm(request.POST or None)
     if (
         request.method == "POST"
@@ -315,7 +347,7 @@ def indicator_create(request, pk: int):
 def indicator_edit(request, pk: int):
     indicator = get_object_or_404(Indicator.objects.select_related("task__plan__district"), pk=pk)
     task = indicator.task
-    _require_edit(request, task.plan)
+    _require_task_edit(request, task)
     initial = {
         f: getattr(indicator, f) for f in ("name", "unit", "baseline", "target", "actual", "method")
     }
@@ -351,13 +383,13 @@ def _line_initial(line: BudgetLine) -> dict:
 
 def line_create(request, pk: int):
     task = _task(pk)
-    _require_edit(request, task.plan)
+    _require_task_edit(request, task)
     return _line_form(request, task, None)
 
 
 def line_edit(request, pk: int):
     line = get_object_or_404(BudgetLine.objects.select_related("task__plan__district"), pk=pk)
-    _require_edit(request, line.task.plan)
+    _require_task_edit(request, line.task)
     return _line_form(request, line.task, line)
 
 
@@ -396,7 +428,7 @@ def _line_form(request, task: Task, line: BudgetLine | None):
 def line_check(request, pk: int):
     """htmx: the budget rules with the typed line in place (nothing is saved)."""
     task = _task(pk)
-    _require_edit(request, task.plan)
+    _require_task_edit(request, task)
     replacing = None
     raw = request.GET.get("replacing", "")
     if raw.isdecimal():
@@ -424,7 +456,7 @@ def line_check(request, pk: int):
 def line_remove(request, pk: int):
     line = get_object_or_404(BudgetLine.objects.select_related("task__plan__district"), pk=pk)
     task = line.task
-    _require_edit(request, task.plan)
+    _require_task_edit(request, task)
     try:
         services.remove_line(line, request.user)
     except ValidationError as exc:

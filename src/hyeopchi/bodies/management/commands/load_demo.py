@@ -45,7 +45,9 @@ class Command(BaseCommand):
         result.users.extend(u for u in proposals.users if u[0] not in {v[0] for v in result.users})
         self.stdout.write(demo_agendas.load(today=today).summary)
         self.stdout.write(participation_demo.load(today=today).summary)
-        self.stdout.write(plans_demo.load(today=today).summary)
+        plans = plans_demo.load(today=today)
+        self.stdout.write(plans.summary)
+        result.users.extend(plans.users)
         style = self.style.SUCCESS if result.loaded else self.style.WARNING
         self.stdout.write(style(result.summary))
         if not result.users:
