@@ -283,6 +283,7 @@ class ApprovalMES:
         lens = np.bincount(self._sup_ballots, minlength=nb)
         maxlen = int(lens.max()) if nb else 0
         self.maxlen = maxlen
+        self.ones = np.ones(max(maxlen, 1))  # adds up a row of the ballot matrix
         # the ballots as a matrix of project numbers, ascending, padded with ``m``
         ballots = np.full((nb, max(maxlen, 1)), m, dtype=np.intp)
         filled = np.zeros(nb, dtype=np.intp)
@@ -334,30 +335,30 @@ class ApprovalMES:
             # refine the classes at a smaller bought set by the projects bought since
             lab = last[1] << len(new)
             for i, j in enumerate(new):
-                lab |= self.approvers[j][sup].astype(np.int64) << i
+                lab |= self.approvers[j].take(sup).astype(np.int64) << i
             bins = last[2] << len(new)
             counts = np.bincount(lab, weights=w, minlength=bins)
             present = np.flatnonzero(counts)
-            cs = counts[present]
+            cs = counts.take(present)
             renumber = np.zeros(bins, dtype=np.int64)
             renumber[present] = np.arange(present.size)
             some = np.zeros(bins, dtype=np.intp)
             some[lab] = sup  # a ballot of each class: any will do
-            rep = some[present]
-            lab = renumber[lab]
+            rep = some.take(present)
+            lab = renumber.take(lab)
         elif (code := self._code(W)) is not None:
             rows = self._sup_rows.get(k)
             if rows is None:
                 rows = self._sup_rows[k] = self.ballots[sup].T.copy()
-            cls = code[rows[0]]
+            cls = code.take(rows[0])
             for col in range(1, rows.shape[0]):
-                cls = cls | code[rows[col]]
+                cls = cls | code.take(rows[col])
             order = cls.argsort(kind="stable")
-            sc = cls[order]
+            sc = cls.take(order)
             starts = np.concatenate(([True], sc[1:] != sc[:-1]))
             first = np.flatnonzero(starts)
-            cs = np.add.reduceat(w[order], first)
-            rep = sup[order[first]]
+            cs = np.add.reduceat(w.take(order), first)
+            rep = sup.take(order.take(first))
             lab = np.empty(sup.size, dtype=np.int64)
             lab[order] = np.cumsum(starts) - 1
         else:
@@ -586,8 +587,8 @@ class _Run:
         # every class's float money (added in the same order as ``S``), ascending
         x = self._money(cl, slice(None))
         order = x.argsort(kind="stable")
-        xs = x[order]
-        cs = cl.csf[order]
+        xs = x.take(order)
+        cs = cl.csf.take(order)
         xc = np.maximum(xs, 0.0)
         # class ``t`` is rich if the price asked of the classes from ``t`` on, once the
         # poorer ones have paid all they have, is within its money
@@ -689,15 +690,10 @@ class _Run:
         rec.bro = low
 
     def _money(self, cl: _Classes, idx: np.ndarray | slice) -> np.ndarray:
-        """Float money of the classes ``idx`` of ``cl`` (the same sums as ``S``)."""
-        Pa = self.Pa
-        if (cl.n if isinstance(idx, slice) else len(idx)) < 256:
-            spent: np.ndarray = Pa[cl.rows[idx]].sum(axis=1)
-        else:  # column by column: fewer temporaries for many classes
-            rows = cl.rows[idx]
-            spent = Pa[rows[:, 0]]
-            for col in range(1, rows.shape[1]):
-                spent = spent + Pa[rows[:, col]]
+        """Float money of the classes ``idx`` of ``cl``: the budget less the float prices
+        of their bought projects, added in any order (the error bound ``tol`` holds for all)."""
+        rows = cl.rows if isinstance(idx, slice) else cl.rows.take(idx, axis=0)
+        spent: np.ndarray = self.Pa.take(rows) @ self.e.ones
         return self.bf - spent
 
     def re_eval(self, k: int, rec: _Rec) -> tuple[int, int]:
@@ -723,7 +719,7 @@ class _Run:
             hi = int(xs.searchsorted(tol, side="right"))
             seg = poor[lo:hi]
             if hi > lo:
-                seg = seg[broke[seg]]
+                seg = seg[broke.take(seg)]
             if seg.size:
                 looked += seg.size
                 x = self._money(cl, seg)
@@ -747,8 +743,8 @@ class _Run:
         if j0 < n:
             x = self._money(cl, seg)
             desc = (-x).argsort(kind="stable")
-            cx = x[desc].tolist()
-            co = seg[desc].tolist()
+            cx = x.take(desc).tolist()
+            co = seg.take(desc).tolist()
         else:
             cx = co = []
         pf = p0f
