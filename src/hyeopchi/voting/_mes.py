@@ -827,7 +827,6 @@ class _Run:
             assert rec is not None
             if rec.avail + self.delta(rec) * nk < cost:
                 return True
-        row = e.prow(k)
         order = self.order
         # a bound of the float error of the sums below (at most ``len(order)`` products)
         margin = 4.0 * (len(order) + 4) * _U * nk * self.top * (e.maxlen + 1) + nk * self.tol
@@ -849,6 +848,7 @@ class _Run:
                 bD = self.b * self.D
                 total = nk * bD
                 PD = self.PD
+                row = e.prow(k)
                 for j in order:
                     total -= PD[j] * row[j]
                 csl = cl.csl
@@ -868,6 +868,7 @@ class _Run:
             return False
         total = nk * self.b * self.D
         PD = self.PD
+        row = e.prow(k)
         for j in order:
             r = row[j] - poorw[j]
             if r > 0:
