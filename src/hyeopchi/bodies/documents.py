@@ -307,7 +307,9 @@ def _text_block(text: str, style) -> list:
     return [_p(line.rstrip(), style) for line in (text or "").splitlines() if line.strip()]
 
 
-def _build(title: str, flowables: list, *, watermark: str = "") -> bytes:
+def build_pdf(title: str, flowables: list, *, watermark: str = "", margin_mm: float = 20) -> bytes:
+    """An A4 PDF of ``flowables`` in the Nanum fonts, pages numbered, an optional
+    watermark across every page (e.g. for drafts). Every document of the site uses it."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -318,10 +320,10 @@ def _build(title: str, flowables: list, *, watermark: str = "") -> bytes:
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
+        leftMargin=margin_mm * mm,
+        rightMargin=margin_mm * mm,
+        topMargin=margin_mm * mm,
+        bottomMargin=margin_mm * mm,
         title=title,
         author="Hyeopchi",
         creator="Hyeopchi",
@@ -463,7 +465,7 @@ def meeting_package_pdf(meeting: Meeting) -> bytes:
         ]
     flow += [_p(wording("next_meeting"), styles.heading), *_next_meeting_lines(meeting, styles)]
     flow += _key_dates(meeting, styles)
-    return _build(title, flow)
+    return build_pdf(title, flow)
 
 
 # ---------------------------------------------------------------- minutes
@@ -625,4 +627,4 @@ def minutes_pdf(minutes: Minutes, *, public: bool = True) -> bytes:
         _p(wording("next_meeting"), styles.body),
         *_next_meeting_lines(meeting, styles),
     ]
-    return _build(title, flow, watermark=wording("draft") if draft else "")
+    return build_pdf(title, flow, watermark=wording("draft") if draft else "")

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from hyeopchi.core.state_machine import StateMachine
+from hyeopchi.core.state_machine import TransitionRefused as TransitionRefused
+
 
 class State(StrEnum):
     """The same values as ``models.AgendaStatus`` (a test keeps them equal)."""
@@ -104,35 +107,10 @@ OPEN_FOR_SOURCES = frozenset({State.PROPOSED, State.DEPT_REVIEWED})
 ACTIVE = frozenset({State.PROPOSED, State.DEPT_REVIEWED, State.SCREENED, State.SHORTLISTED})
 
 
-class TransitionRefused(Exception):
-    """``event`` is not possible in ``state``; ``allowed`` lists what is."""
-
-    def __init__(self, state: str, event: str, allowed: list[Event]) -> None:
-        self.state, self.event, self.allowed = state, event, allowed
-        super().__init__(f"{event} is not possible in state {state}")
-
-
-def allowed_events(state: str) -> list[Event]:
-    try:
-        return list(TRANSITIONS[State(state)])
-    except ValueError:
-        return []
-
-
-def next_state(state: str, event: str) -> State:
-    """The state after ``event``; :class:`TransitionRefused` if it cannot happen now."""
-    try:
-        return TRANSITIONS[State(state)][Event(event)]
-    except (ValueError, KeyError):
-        raise TransitionRefused(state, event, allowed_events(state)) from None
-
-
-def can(state: str, event: str) -> bool:
-    try:
-        next_state(state, event)
-    except TransitionRefused:
-        return False
-    return True
+MACHINE = StateMachine(State, Event, TRANSITIONS)
+allowed_events = MACHINE.allowed_events
+next_state = MACHINE.next_state
+can = MACHINE.can
 
 
 def review_event(feasible: bool) -> Event:

@@ -11,14 +11,13 @@ sum). Plain data in (:mod:`.documents_data`, :mod:`.budget_tables`), bytes out.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 
-from hyeopchi.bodies.documents import document_language, ensure_fonts
+from hyeopchi.bodies.documents import build_pdf, ensure_fonts
 from hyeopchi.core.dates import format_date
 
 from . import budget_tables as tables
@@ -153,44 +152,6 @@ def _table(
         commands.append(("SPAN", *span))
     table.setStyle(TableStyle(commands))
     return table
-
-
-def _build(title: str, flowables: list, *, watermark: str = "") -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    regular, bold = ensure_fonts()
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=title,
-        author="Hyeopchi",
-        creator="Hyeopchi",
-        lang=document_language(),
-    )
-
-    def decorate(canvas, document):
-        canvas.saveState()
-        canvas.setFont(regular, 8.5)
-        canvas.setFillColor(colors.grey)
-        canvas.drawCentredString(A4[0] / 2, 9 * mm, f"- {document.page} -")
-        if watermark:
-            canvas.setFont(bold, 54)
-            canvas.setFillColor(colors.Color(1, 0, 0, alpha=0.12))
-            canvas.translate(A4[0] / 2, A4[1] / 2)
-            canvas.rotate(40)
-            canvas.drawCentredString(0, 0, watermark)
-        canvas.restoreState()
-
-    doc.build(flowables, onFirstPage=decorate, onLaterPages=decorate)
-    return buffer.getvalue()
 
 
 def _k(amount: int) -> str:
@@ -346,7 +307,7 @@ def plan_pdf(doc: PlanDoc) -> bytes:
     task_rows = tables.by_task([(t.id, f"{t.number}. {t.title}") for t in doc.tasks], doc.lines)
     flow.append(_source_table(task_rows, _("Task"), styles))
     flow.append(_p(_("Printed on %(date)s") % {"date": _date(doc.generated_on)}, styles.small))
-    return _build(title, flow, watermark=_("DRAFT") if doc.draft else "")
+    return build_pdf(title, flow, watermark=_("DRAFT") if doc.draft else "", margin_mm=18)
 
 
 # ---------------------------------------------------------------- 서식 2-1, 3-1
@@ -466,7 +427,7 @@ def application_pdf(data: ApplicationData) -> bytes:
         ],
         styles,
     )
-    return _build(title, flow)
+    return build_pdf(title, flow, margin_mm=18)
 
 
 def submission_pdf(data: SubmissionData) -> bytes:
@@ -545,7 +506,7 @@ def submission_pdf(data: SubmissionData) -> bytes:
         ],
         styles,
     )
-    return _build(title, flow)
+    return build_pdf(title, flow, margin_mm=18)
 
 
 # ---------------------------------------------------------------- 서식 2-2, 3-2
@@ -605,7 +566,7 @@ def discussion_roster_pdf(roster: Roster) -> bytes:
             styles.small,
         ),
     ]
-    return _build(title, flow)
+    return build_pdf(title, flow, margin_mm=18)
 
 
 def council_roster_pdf(roster: Roster) -> bytes:
@@ -640,7 +601,7 @@ def council_roster_pdf(roster: Roster) -> bytes:
                 styles.small,
             )
         )
-    return _build(title, flow)
+    return build_pdf(title, flow, margin_mm=18)
 
 
 def _pct(share) -> str:

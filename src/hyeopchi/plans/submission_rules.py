@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hyeopchi.core.permissions import Actor
+from hyeopchi.core.state_machine import StateMachine
+from hyeopchi.core.state_machine import TransitionRefused as TransitionRefused
 
 
 class State(StrEnum):
@@ -115,35 +117,10 @@ ACTIONS: dict[Event, str] = {
 NEEDS_REASON = frozenset({Event.REOPEN, Event.REQUEST_REVISION})
 
 
-class TransitionRefused(Exception):
-    """``event`` is not possible in ``state``; ``allowed`` lists what is."""
-
-    def __init__(self, state: str, event: str, allowed: list[Event]) -> None:
-        self.state, self.event, self.allowed = state, event, allowed
-        super().__init__(f"{event} is not possible in state {state}")
-
-
-def allowed_events(state: str) -> list[Event]:
-    try:
-        return list(TRANSITIONS[State(state)])
-    except ValueError:
-        return []
-
-
-def next_state(state: str, event: str) -> State:
-    """The state after ``event``; :class:`TransitionRefused` if it cannot happen now."""
-    try:
-        return TRANSITIONS[State(state)][Event(event)]
-    except (ValueError, KeyError):
-        raise TransitionRefused(state, event, allowed_events(state)) from None
-
-
-def can(state: str, event: str) -> bool:
-    try:
-        next_state(state, event)
-    except TransitionRefused:
-        return False
-    return True
+MACHINE = StateMachine(State, Event, TRANSITIONS)
+allowed_events = MACHINE.allowed_events
+next_state = MACHINE.next_state
+can = MACHINE.can
 
 
 def is_city_step(event: str) -> bool:
