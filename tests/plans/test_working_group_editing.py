@@ -509,3 +509,14 @@ def test_memberships_are_looked_up_only_when_the_roles_do_not_decide(
         assert user_can(member, Action.EDIT_BODY_WORK, district, body)
         assert user_can(member, Action.EDIT_BODY_WORK, district, body)
         assert not user_can(member, Action.EDIT, district, body)
+
+
+def test_a_member_on_a_draft_task_gets_no_link_to_the_plan_they_cannot_open(world):
+    task, plan = world["task"], world["plan"]
+    page = _client(world, "member").get(reverse("plans:task", args=[task.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert plan.title in html
+    assert reverse("plans:detail", args=[plan.pk]) not in html
+    clerk_page = _client(world, "own_clerk").get(reverse("plans:task", args=[task.pk]))
+    assert reverse("plans:detail", args=[plan.pk]) in clerk_page.content.decode()
