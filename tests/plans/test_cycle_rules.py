@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
+
 from hyeopchi.plans import cycle
 from hyeopchi.plans.cycle import Stage
 
@@ -60,6 +62,14 @@ def test_overdue_is_the_day_after_the_end_date_not_the_day_itself():
     assert [f.kind for f in found] == ["overdue"]
     done = Stage("submission", 11, "제출", "done", end=DAY)
     assert cycle.findings([done], DAY + dt.timedelta(days=30)) == []
+
+
+def test_the_overdue_warning_gives_the_due_date_as_people_read_it():
+    late = Stage("submission", 11, "제출", "in_progress", end=DAY)
+    with translation.override("ko"):
+        (found,) = cycle.findings([late], DAY + dt.timedelta(days=1))
+    assert "2020년 7월 15일(수)" in found.message
+    assert "2020-07-15" not in found.message
 
 
 def test_dates_in_the_wrong_order_are_an_error():

@@ -142,3 +142,23 @@ def test_the_city_view_shows_every_district_at_a_fixed_cost(client, django_asser
     html = response.content.decode()
     assert html.count("<tr>") == 1 + District.objects.count()
     assert "시작 전" in html  # districts that have not opened the cycle
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/districts/{code}/cycle/99999999999999999999/",
+        "/plans/99999999999999999999/",
+        "/plans/tasks/99999999999999999999/",
+        "/plans/cycles/?year=99999999999999999999",
+    ],
+)
+def test_out_of_range_numbers_in_the_address_are_not_found_not_a_crash(client, guro, url):
+    assert client.get(url.format(code=guro.code)).status_code in (200, 404)
+
+
+def test_opening_a_cycle_of_an_absurd_year_is_refused_not_a_crash(client, guro, guro_clerk):
+    client.force_login(guro_clerk)
+    response = client.post(f"/districts/{guro.code}/cycle/99999999999999999999/open/")
+    assert response.status_code == 302
+    assert not PlanCycle.objects.exists()

@@ -381,3 +381,25 @@ def test_the_district_confirms_the_statements_no_number_can_check(
     html = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "판매 목적 사업 없음" in html
     assert guro_clerk.username not in html.split("<main", 1)[1]  # no one's name on the plan
+
+
+def test_what_the_task_states_reaches_the_requirement_checks(guro):
+    """Capital spending needs a task run jointly by public and private partners
+    (운영지침 3.2.2 (2)): the box on the task decides whether the check finds it missing."""
+    from hyeopchi.plans import services_plans as services
+    from hyeopchi.plans.budget_policy import load_budget_rules
+    from hyeopchi.plans.budget_rules import check_budget
+
+    plan = make_plan(guro)
+    task = make_task(plan, joint_operation=False)
+    make_line(task, 50_000_000)
+    make_line(task, 1_000_000, category="assets", subtype="", nature="capital")
+
+    def requirement_rules() -> set[str]:
+        budget = services.plan_budget(plan, services.plan_tasks(plan))
+        return {f.rule for f in check_budget(budget, load_budget_rules()) if f.scope == "task"}
+
+    assert "capital.joint_operation" in requirement_rules()
+    task.joint_operation = True
+    task.save()
+    assert "capital.joint_operation" not in requirement_rules()

@@ -33,7 +33,7 @@ from . import budget_tables as tables
 from . import documents, documents_data, documents_xlsx
 from .forms_documents import ApplicationForm, SubmissionForm
 from .models import Plan
-from .views_documents import PDF, XLSX, budget_totals, file_name
+from .views_documents import PDF, XLSX, budget_totals, file_name, file_response
 
 router = Router(tags=["plan documents"])
 
@@ -51,15 +51,9 @@ def _staff(request, plan_id: int) -> Plan:
     return plan
 
 
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 def _pdf(build, name: str) -> HttpResponse:
     try:
-        return _file(build(), PDF, name)
+        return file_response(build(), PDF, name)
     except FontMissing as exc:
         raise HttpError(503, str(exc)) from exc
 
@@ -131,7 +125,7 @@ def budget_workbook(request, plan_id: int):
     """The budget tables as an XLSX workbook (sheets 4.1, 4.2, 4.3 and the lines)."""
     plan = _readable(request, plan_id)
     content = documents_xlsx.budget_xlsx(documents_data.plan_document(plan))
-    return _file(content, XLSX, file_name(plan, "budget", "xlsx"))
+    return file_response(content, XLSX, file_name(plan, "budget", "xlsx"))
 
 
 @router.get("/plans/{plan_id}/documents/plan.pdf", response={**FILE, 503: ErrorOut})

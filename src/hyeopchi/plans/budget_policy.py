@@ -231,16 +231,19 @@ class BudgetRulesPolicy(_Strict):
         )
 
 
+# The policy version plans are checked against (the only one so far).
+BUDGET_POLICY = "seoul-2020"
+
 _cache: dict[tuple[str, int], engine.BudgetRules] = {}
 
 
-def budget_policy(policy_version: str = "seoul-2020") -> BudgetRulesPolicy:
+def budget_policy(policy_version: str = BUDGET_POLICY) -> BudgetRulesPolicy:
     document = policies().get("budget_rules", policy_version)
     assert isinstance(document, BudgetRulesPolicy)
     return document
 
 
-def load_budget_rules(policy_version: str = "seoul-2020") -> engine.BudgetRules:
+def load_budget_rules(policy_version: str = BUDGET_POLICY) -> engine.BudgetRules:
     """The engine's rules for a policy version (converted once per loaded registry)."""
     document = budget_policy(policy_version)
     key = (policy_version, id(document))
@@ -251,14 +254,28 @@ def load_budget_rules(policy_version: str = "seoul-2020") -> engine.BudgetRules:
     return rules
 
 
-def category_choices(policy_version: str = "seoul-2020") -> list[tuple[str, str]]:
+def category_choices(policy_version: str = BUDGET_POLICY) -> list[tuple[str, str]]:
     """(code, label) of every budget item, labels in the active language."""
     rules = load_budget_rules(policy_version)
     return [(c.code, c.label_en if engine.is_english() else c.label) for c in rules.categories]
 
 
-def subtype_choices(category: str, policy_version: str = "seoul-2020") -> list[tuple[str, str]]:
+def subtype_choices(category: str, policy_version: str = BUDGET_POLICY) -> list[tuple[str, str]]:
     found = load_budget_rules(policy_version).category(category)
     if found is None:
         return []
     return [(s.code, s.label_en if engine.is_english() else s.label) for s in found.subtypes]
+
+
+def item_label(category: str, subtype: str = "", policy_version: str = BUDGET_POLICY) -> str:
+    """예산과목: the budget item's label from the policy (with its subtype), in the active
+    language; an unknown code is shown as it is."""
+    found = load_budget_rules(policy_version).category(category)
+    if found is None:
+        return category
+    english = engine.is_english()
+    label = found.label_en if english else found.label
+    sub = found.subtype(subtype) if subtype else None
+    if sub is not None:
+        label += " · " + (sub.label_en if english else sub.label)
+    return label

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class LineRow:
@@ -81,6 +83,18 @@ def percent_text(part: int, whole: int) -> str:
     tenths = (abs(part) * 1000 * 2 + whole) // (2 * whole)
     sign = "-" if part < 0 else ""
     return f"{sign}{tenths // 10}.{tenths % 10}%"
+
+
+def source_header(first: str) -> list[str]:
+    """The column heads of tables 4.2 and 4.3 (by item, by task), for the PDF and the XLSX."""
+    return [
+        first,
+        _("City subsidy (thousand won)"),
+        _("District funds (thousand won)"),
+        _("Other funds (thousand won)"),
+        _("Total (thousand won)"),
+        _("Share of total"),
+    ]
 
 
 def by_nature(lines: Iterable[LineRow]) -> NatureTable:

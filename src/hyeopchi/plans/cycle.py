@@ -17,6 +17,8 @@ from typing import Literal
 
 from django.utils.translation import gettext as _
 
+from hyeopchi.core.dates import format_date
+
 Status = Literal["not_started", "in_progress", "done", "skipped"]
 CLOSED: frozenset[str] = frozenset({"done", "skipped"})
 
@@ -115,7 +117,7 @@ def findings(stages: Sequence[Stage], today: dt.date) -> list[CycleFinding]:
                     "overdue",
                     "warning",
                     _("“%(stage)s” was due on %(date)s and is not done.")
-                    % {"stage": stage.title, "date": stage.end.isoformat()},
+                    % {"stage": stage.title, "date": format_date(stage.end)},
                 )
             )
         if stage.status not in CLOSED:

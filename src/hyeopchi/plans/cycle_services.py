@@ -19,8 +19,8 @@ from hyeopchi.core.models import District
 from hyeopchi.participation.models import Forum
 
 from . import cycle as rules
-from .cycle_policy import PlanCyclePolicy, cycle_policy, policy_for_year
-from .models import CycleStage, PlanCycle, StageStatus
+from .cycle_policy import policy_for_year
+from .models import CycleStage, PlanCycle
 
 
 def as_rule(stage: CycleStage) -> rules.Stage:
@@ -33,10 +33,6 @@ def as_rule(stage: CycleStage) -> rules.Stage:
         start=stage.start_date,
         end=stage.end_date,
     )
-
-
-def policy_of(cycle: PlanCycle) -> PlanCyclePolicy:
-    return cycle_policy(cycle.policy_key)
 
 
 def open_cycle(district: District, year: int, actor=None) -> PlanCycle:
@@ -140,9 +136,7 @@ def add_stage(cycle: PlanCycle, title: str, after: CycleStage | None, actor=None
         for index, s in enumerate(ordered):
             s.order = (index + 1) * 10
         CycleStage.objects.bulk_update(ordered, ["order"])
-        order = (after.order if after is not None else 0) + 5
-        if after is not None:
-            order = next(s.order for s in ordered if s.pk == after.pk) + 5
+        order = 5 if after is None else next(s.order for s in ordered if s.pk == after.pk) + 5
         stage = CycleStage(
             cycle=cycle, code=code, order=order, title=title, from_policy=False, required=False
         )
@@ -210,6 +204,3 @@ def city_overview(year: int, today: dt.date | None = None) -> list[DistrictRow]:
             )
         )
     return rows
-
-
-STATUS_ORDER = [s.value for s in StageStatus]

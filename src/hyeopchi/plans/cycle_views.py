@@ -19,6 +19,7 @@ from hyeopchi.core.permissions import Action, user_can
 
 from . import cycle as rules
 from . import cycle_services as services
+from .budget_rules import is_english
 from .cycle_policy import cycle_policy, cycle_years, policy_for_year
 from .forms_plans import AddStageForm, StageForm, apply_errors
 from .models import CycleStage, PlanCycle, StageStatus
@@ -151,7 +152,7 @@ def city_cycles(request):
     rows = services.city_overview(year)
     policy = policy_for_year(year)
     columns = (
-        [(s.code, s.title_en if _english() else s.title) for s in policy.stages] if policy else []
+        [(s.code, s.title_en if is_english() else s.title) for s in policy.stages] if policy else []
     )
     table = []
     for row in rows:
@@ -171,9 +172,3 @@ def city_cycles(request):
             "statuses": StageStatus,
         },
     )
-
-
-def _english() -> bool:
-    from django.utils.translation import get_language
-
-    return (get_language() or "ko").startswith("en")

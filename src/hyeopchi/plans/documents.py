@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from hyeopchi.bodies.documents import build_pdf, ensure_fonts
 from hyeopchi.core.dates import format_date
+from hyeopchi.core.money import format_thousand_won as _k  # 천원, as the forms print it
 
 from . import budget_tables as tables
 from .documents_data import PlanDoc, Roster, TaskDoc
@@ -154,11 +155,6 @@ def _table(
     return table
 
 
-def _k(amount: int) -> str:
-    """An amount in 천원, as the forms print it."""
-    return f"{tables.thousands(amount):,}"
-
-
 def _date(day: dt.date | None) -> str:
     return format_date(day) if day else ""
 
@@ -188,15 +184,7 @@ def _nature_table(doc: PlanDoc, styles: _Styles):
 def _source_table(rows_in: list[tables.SourceRow], first: str, styles: _Styles):
     total = tables.total_row(rows_in, _("Total project cost"))
     grand = total.total
-    header = [
-        first,
-        _("City subsidy (thousand won)"),
-        _("District funds (thousand won)"),
-        _("Other funds (thousand won)"),
-        _("Total (thousand won)"),
-        _("Share of total"),
-    ]
-    rows: list[list[object]] = [header]
+    rows: list[list[object]] = [tables.source_header(first)]
     for row in [*rows_in, total]:
         rows.append(
             [

@@ -18,13 +18,9 @@ from django.utils.translation import gettext as _
 from hyeopchi.bodies.models import Body, BodyKind, MemberRole, Membership, Sector
 from hyeopchi.bodies.rulebooks import NoRulebook, rulebook_for
 
-from .budget_policy import load_budget_rules
-from .budget_rules import is_english
+from .budget_policy import BUDGET_POLICY, item_label, load_budget_rules
 from .budget_tables import LineRow
 from .models import BudgetLine, Indicator, Plan, PlanKind, TaskKind
-
-BUDGET_POLICY = "seoul-2020"
-
 
 # ---------------------------------------------------------------- the plan document
 
@@ -75,20 +71,6 @@ class PlanDoc:
     @property
     def lines(self) -> list[LineRow]:
         return [line for task in self.tasks for line in task.lines]
-
-
-def item_label(category: str, subtype: str = "") -> str:
-    """예산과목: the item's label from the policy (with its subtype), active language."""
-    rules = load_budget_rules(BUDGET_POLICY)
-    found = rules.category(category)
-    if found is None:
-        return category
-    english = is_english()
-    label = found.label_en if english else found.label
-    sub = found.subtype(subtype) if subtype else None
-    if sub is not None:
-        label += " · " + (sub.label_en if english else sub.label)
-    return label
 
 
 def _number(value) -> str:

@@ -83,18 +83,7 @@ def _nature_sheet(ws, doc: PlanDoc, subtitle: str) -> None:
 
 def _source_sheet(ws, title: str, first: str, rows: list[tables.SourceRow], subtitle: str):
     _sheet_title(ws, title, subtitle)
-    _header(
-        ws,
-        4,
-        [
-            first,
-            _("City subsidy (thousand won)"),
-            _("District funds (thousand won)"),
-            _("Other funds (thousand won)"),
-            _("Total (thousand won)"),
-            _("Share of total"),
-        ],
-    )
+    _header(ws, 4, tables.source_header(first))
     formats = {2: WON, 3: WON, 4: WON, 5: WON, 6: PERCENT}
     total = tables.total_row(rows, _("Total project cost"))
     for offset, row in enumerate([*rows, total]):

@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hyeopchi.bodies.forms import apply_errors  # noqa: F401 - re-exported
-from hyeopchi.bodies.models import Body, BodyKind, Decision
+from hyeopchi.bodies.models import Body, Decision
 from hyeopchi.core.models import District
 from hyeopchi.participation.models import Agenda, Forum
 
 from . import budget_rules as engine
-from .budget_policy import load_budget_rules
+from .budget_policy import category_choices, load_budget_rules
 from .models import (
     CycleStage,
     Nature,
@@ -33,8 +33,9 @@ from .models import (
     TaskKind,
 )
 from .services_plans import (
-    BUDGET_POLICY,
     STRUCTURE_FIELDS,
+    TASK_TEXT_FIELDS,
+    WORKING_GROUP_KINDS,
     IndicatorData,
     LineData,
     PlanData,
@@ -277,15 +278,7 @@ class TaskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    TEXT = (
-        "background",
-        "goals",
-        "content",
-        "governance",
-        "publicity",
-        "expected_effects",
-        "private_transfer_reason",
-    )
+    TEXT = TASK_TEXT_FIELDS
 
     def __init__(
         self, *args, plan: Plan, task: Task | None = None, structure_locked=False, **kwargs
@@ -302,13 +295,7 @@ class TaskForm(forms.Form):
             kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.fields["working_group"].queryset = Body.objects.filter(
-            district=plan.district_id,
-            kind__in=[
-                BodyKind.WORKING_GROUP,
-                BodyKind.TFT,
-                BodyKind.SUBCOMMITTEE,
-                BodyKind.WORKING_UNIT,
-            ],
+            district=plan.district_id, kind__in=WORKING_GROUP_KINDS
         ).order_by("name")
         self.fields["agendas"].queryset = Agenda.objects.filter(
             district=plan.district_id, year__in=[plan.start_year - 1, plan.start_year]
@@ -365,15 +352,11 @@ class IndicatorForm(forms.Form):
 
 
 def _category_choices() -> list:
-    rules = load_budget_rules(BUDGET_POLICY)
-    english = engine.is_english()
-    return [("", _("— choose a budget item —"))] + [
-        (c.code, c.label_en if english else c.label) for c in rules.categories
-    ]
+    return [("", _("— choose a budget item —")), *category_choices()]
 
 
 def _subtype_choices() -> list:
-    rules = load_budget_rules(BUDGET_POLICY)
+    rules = load_budget_rules()
     english = engine.is_english()
     groups: list = [("", _("(none)"))]
     for c in rules.categories:

@@ -23,7 +23,7 @@ from hyeopchi.core.models import District
 from hyeopchi.participation.models import Agenda
 
 from . import budget_rules as engine
-from .budget_policy import load_budget_rules
+from .budget_policy import BUDGET_POLICY, item_label, load_budget_rules
 from .cycle_policy import PlanCyclePolicy, cycle_policy, policy_for_year
 from .models import (
     BudgetLine,
@@ -45,7 +45,6 @@ from .models import (
 # go through change requests.
 EDITABLE_STATUSES = (PlanStatus.DRAFT, PlanStatus.REVISING)
 MAX_AMOUNT = 10**13  # 10조 원: far above any plan; keeps typos out of the database
-BUDGET_POLICY = "seoul-2020"
 
 
 def require_editable(plan: Plan) -> None:
@@ -184,6 +183,25 @@ def remove_goal(goal: Goal, actor=None) -> None:
 # ---------------------------------------------------------------- tasks
 
 
+# The kinds of body that may write a task (its "working group").
+WORKING_GROUP_KINDS = (
+    BodyKind.WORKING_GROUP,
+    BodyKind.TFT,
+    BodyKind.SUBCOMMITTEE,
+    BodyKind.WORKING_UNIT,
+)
+# A task's free texts (its detailed plan), written by the district or its working group.
+TASK_TEXT_FIELDS = (
+    "background",
+    "goals",
+    "content",
+    "governance",
+    "publicity",
+    "expected_effects",
+    "private_transfer_reason",
+)
+
+
 @dataclass
 class TaskData:
     kind: str
@@ -211,12 +229,7 @@ def _check_task(plan: Plan, data: TaskData) -> None:
     wg = data.working_group
     if wg is not None and (wg.district_id != plan.district_id):
         errors["working_group"] = _("Choose a body of this district.")
-    elif wg is not None and wg.kind not in (
-        BodyKind.WORKING_GROUP,
-        BodyKind.TFT,
-        BodyKind.SUBCOMMITTEE,
-        BodyKind.WORKING_UNIT,
-    ):
+    elif wg is not None and wg.kind not in WORKING_GROUP_KINDS:
         errors["working_group"] = _("Choose a working group, task force or subcommittee.")
     if any(a.district_id != plan.district_id for a in data.agendas or []):
         errors["agendas"] = _("Choose agendas of this district.")
@@ -230,19 +243,7 @@ def save_task(plan: Plan, data: TaskData, task: Task | None = None, actor=None) 
     with transaction.atomic():
         if task is None:
             task = Task(plan=plan, order=plan.tasks.filter(kind=data.kind).count() + 1)
-        for name in (
-            "kind",
-            "title",
-            "sub_project",
-            "period",
-            "background",
-            "goals",
-            "content",
-            "governance",
-            "publicity",
-            "expected_effects",
-            "private_transfer_reason",
-        ):
+        for name in ("kind", "title", "sub_project", "period", *TASK_TEXT_FIELDS):
             value = _text(getattr(data, name))
             limit = Task._meta.get_field(name).max_length
             setattr(task, name, value[:limit] if limit else value)
@@ -416,14 +417,26 @@ def _engine_line(line: BudgetLine | LineData, line_id, sub_project: str) -> engi
     )
 
 
+def _budget(tasks: tuple[engine.TaskBudget, ...], envelope: int | None) -> engine.PlanBudget:
+    """The engine's plan budget; the city subsidy is what the city-funded lines add up to."""
+    city = sum(x.amount for t in tasks for x in t.lines if x.source == "city")
+    return engine.PlanBudget(tasks, city_subsidy=city, envelope=envelope)
+
+
 def plan_budget(plan: Plan, tasks: Iterable[Task]) -> engine.PlanBudget:
-    task_budgets = []
-    city_total = 0
-    for task in tasks:
-        lines = tuple(_engine_line(x, x.pk, task.sub_project) for x in task.budget_lines.all())
-        city_total += sum(x.amount for x in lines if x.source == "city")
-        task_budgets.append(engine.TaskBudget(task.pk, task.kind, task.title, lines))  # type: ignore[arg-type]
-    return engine.PlanBudget(tuple(task_budgets), city_subsidy=city_total, envelope=plan.envelope)
+    task_budgets = tuple(
+        engine.TaskBudget(
+            task.pk,
+            task.kind,  # type: ignore[arg-type]
+            task.title,
+            tuple(_engine_line(x, x.pk, task.sub_project) for x in task.budget_lines.all()),
+            # what the task's detailed plan states, for the requirements of 3.2.2
+            joint_operation=task.joint_operation,
+            transfer_reason=task.private_transfer_reason,
+        )
+        for task in tasks
+    )
+    return _budget(task_budgets, plan.envelope)
 
 
 def check_plan(plan: Plan, tasks: Iterable[Task] | None = None) -> list[engine.Finding]:
@@ -453,8 +466,7 @@ def check_candidate(
         if t.id == task.pk:
             lines = (*lines, candidate)
         with_line.append(replace(t, lines=lines))
-    city = sum(x.amount for t in with_line for x in t.lines if x.source == "city")
-    after = replace(base, tasks=tuple(with_line), city_subsidy=city)
+    after = _budget(tuple(with_line), base.envelope)
     rules = load_budget_rules(BUDGET_POLICY)
     before_findings = engine.check_budget(base, rules)
     after_findings = engine.check_budget(after, rules)
@@ -493,19 +505,6 @@ def totals(tasks: Iterable[Task]) -> Totals:
     return Totals(by_source, by_nature, total, foundation, sector)
 
 
-def item_label(category: str, subtype: str = "") -> str:
-    """The budget item's label from the policy, in the active language."""
-    rules = load_budget_rules(BUDGET_POLICY)
-    found = rules.category(category)
-    if found is None:
-        return category
-    label = found.label_en if engine.is_english() else found.label
-    sub = found.subtype(subtype) if subtype else None
-    if sub is not None:
-        label += " · " + (sub.label_en if engine.is_english() else sub.label)
-    return label
-
-
 # ---------------------------------------------------------------- declarations
 
 
@@ -517,7 +516,7 @@ def confirm_declaration(plan: Plan, rule: str, note: str, actor) -> Declaration:
     if rule not in known:
         raise ValidationError({"rule": _("Choose one of the statements of the policy.")})
     declaration = Declaration.objects.filter(plan=plan, rule=rule).first()
-    declaration = declaration or Declaration(plan=plan, rule=rule, confirmed_by=actor)
+    declaration = declaration or Declaration(plan=plan, rule=rule)
     declaration.confirmed_by = actor
     declaration.note = _text(note)
     return audit.save_and_record(declaration, actor=actor, created="confirmed")

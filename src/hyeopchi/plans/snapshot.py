@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Prefetch
 
 from .models import BudgetLine, Indicator, Plan, Task
+from .services_plans import TASK_TEXT_FIELDS
 
 SNAPSHOT_FORMAT = 1
 
@@ -70,14 +71,8 @@ def _task(task: Task) -> dict[str, Any]:
         "period": task.period,
         "working_group": task.working_group_id,
         "agendas": sorted(a.pk for a in task.agendas.all()),
-        "background": task.background,
-        "goals": task.goals,
-        "content": task.content,
-        "governance": task.governance,
-        "publicity": task.publicity,
-        "expected_effects": task.expected_effects,
+        **{name: getattr(task, name) for name in TASK_TEXT_FIELDS},
         "joint_operation": task.joint_operation,
-        "private_transfer_reason": task.private_transfer_reason,
         "indicators": [
             {
                 "id": i.pk,

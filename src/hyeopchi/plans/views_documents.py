@@ -57,7 +57,7 @@ def file_name(plan: Plan, what: str, ext: str) -> str:
     return f"plan-{plan.pk}-{plan.district.code}-{plan.start_year}-{what}.{ext}"
 
 
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
+def file_response(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -65,7 +65,7 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 def _pdf_or_503(request, build, name: str):
     try:
-        return _file(build(), PDF, name)
+        return file_response(build(), PDF, name)
     except FontMissing as exc:
         return render(request, "plans/documents_unavailable.html", {"problem": exc}, status=503)
 
@@ -102,7 +102,7 @@ def plan_pdf(request, pk: int):
 def budget_xlsx(request, pk: int):
     plan = _readable(request, pk)
     content = documents_xlsx.budget_xlsx(documents_data.plan_document(plan))
-    return _file(content, XLSX, file_name(plan, "budget", "xlsx"))
+    return file_response(content, XLSX, file_name(plan, "budget", "xlsx"))
 
 
 def _roster_day(request):

@@ -258,14 +258,15 @@ def task_detail(request, pk: int):
         _visible(request, plan)
     tasks = services.plan_tasks(plan)
     this = next(t for t in tasks if t.pk == task.pk)
+    lines = list(this.budget_lines.all())
+    line_ids = {x.pk for x in lines}
     findings = [
         f
         for f in services.check_plan(plan, tasks)
         if f.scope == "plan"
         or (f.scope == "task" and f.scope_id == task.pk)
-        or (f.scope == "line" and f.scope_id in {x.pk for x in this.budget_lines.all()})
+        or (f.scope == "line" and f.scope_id in line_ids)
     ]
-    lines = list(this.budget_lines.all())
     return render(
         request,
         "plans/task_detail.html",
@@ -273,8 +274,8 @@ def task_detail(request, pk: int):
             "task": this,
             "plan": plan,
             "district": plan.district,
-            "lines": [(line, services.item_label(line.category, line.subtype)) for line in lines],
-            "line_total": sum(x.amount for x in lines),
+            "lines": lines,
+            "line_total": this.line_total,
             "findings": findings,
             "can_edit": _can_edit_task(request, task) and plan.status in services.EDITABLE_STATUSES,
             "can_view_plan": plan.is_public
@@ -444,7 +445,7 @@ def line_check(request, pk: int):
             apply_errors(form, ValidationError(errors))
         else:
             check = services.check_candidate(task, data, replacing)
-    amount = form.cleaned_data.get("amount") if hasattr(form, "cleaned_data") else None
+    amount = form.cleaned_data.get("amount")  # is_valid() above made cleaned_data
     return render(
         request,
         "plans/line_check.html",
