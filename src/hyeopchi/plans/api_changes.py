@@ -108,7 +108,7 @@ def route_out(route) -> dict | None:
 
 def change_out(request_obj: ChangeRequest, private: bool) -> dict:
     items = list(request_obj.items.all())
-    amount = sum(i.amount for i in items)
+    amount = changes.amount_of(request_obj)
     route = changes.route_of(request_obj)
     base = request_obj.subsidy_total
     hundredths = amount * 10_000 // base if base else 0
@@ -247,7 +247,7 @@ def changes_to_report(request, district_id: int | None = None):
             "district_id": d.request.plan.district_id,
             "approver": d.approver,
             "decided_at": _local(d.decided_at),
-            "amount": sum(i.amount for i in d.request.items.all()),
+            "amount": changes.amount_of(d.request),
             "body_decision_id": d.body_decision_id,
         }
         for d in rows

@@ -253,10 +253,7 @@ def list_settlements(request, overdue: bool | None = None):
     all districts; district staff: their own)."""
     user = require_staff(request)
     actor = actor_for(user)
-    plans = execution.settling_plans()
-    if not (actor.city_wide or actor.superuser):
-        plans = plans.filter(district_id__in=actor.districts)
-    rows = execution.settlement_rows(plans)
+    rows = execution.settlement_rows(execution.settling_plans(actor))
     if overdue is not None:
         rows = [r for r in rows if r["overdue"] == overdue]
     return [

@@ -28,8 +28,7 @@ from hyeopchi.core.models import District
 from . import services_changes as changes
 from . import services_execution as execution
 from . import services_plans as plans
-from . import services_submission as sub
-from .demo_submission import GURO_2020_PLAN
+from .demo_submission import GURO_2020_PLAN, approve_to_payment
 from .models import BudgetLine, ChangeRequest, Plan, PlanKind, PlanStatus, TaskKind
 
 EUNPYEONG_2020_PLAN = "2020 은평구 지역사회혁신계획 실행계획"
@@ -139,22 +138,7 @@ def _eunpyeong_2020(clerk, officer) -> Plan | None:
         decided_on=dt.date(2019, 7, 3),
         published=True,
     )
-    sub.approve(plan, approval, clerk, today=dt.date(2019, 7, 3))
-    sub.submit(plan, clerk, today=dt.date(2019, 7, 10))
-    sub.write_opinion(plan, "운영지침에 맞게 편성되었습니다.", "accept", officer)
-    sub.select(plan, dt.date(2019, 8, 21), officer, today=dt.date(2019, 8, 21))
-    sub.pb_approve(plan, dt.date(2019, 8, 29), officer, today=dt.date(2019, 8, 29))
-    sub.agree(
-        plan,
-        officer,
-        dt.date(2019, 12, 16),
-        dt.date(2020, 1, 1),
-        dt.date(2020, 12, 31),
-        SUBSIDY,
-        "협약서 2부 작성, 시와 구가 각 1부 보관",
-        today=dt.date(2019, 12, 16),
-    )
-    sub.disburse(plan, dt.date(2020, 1, 10), SUBSIDY, officer, today=dt.date(2020, 1, 10))
+    approve_to_payment(plan, approval, clerk, officer, SUBSIDY, "운영지침에 맞게 편성되었습니다.")
 
     # A small change within F-1 (2.1 % of the subsidy): the TFT decides, the city is told.
     request = changes.file_request(

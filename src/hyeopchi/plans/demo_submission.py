@@ -179,9 +179,21 @@ def _guro_2020(clerk, officer) -> Plan | None:
         decided_on=dt.date(2019, 7, 4),
         published=True,
     )
-    sub.approve(plan, decision, clerk, today=dt.date(2019, 7, 4))
+    approve_to_payment(
+        plan, decision, clerk, officer, 1_000_000_000, "계획과 예산 편성이 운영지침에 맞습니다."
+    )
+    return plan
+
+
+def approve_to_payment(
+    plan: Plan, decision: Decision, clerk, officer, subsidy: int, opinion: str
+) -> None:
+    """A 2020 plan's way from the council's decision to the money, on the days of the
+    2019 calendar: submitted 7.10, selected 8.21, PB-approved 8.29, agreed 12.16 for all
+    of 2020, paid 2020.1.10."""
+    sub.approve(plan, decision, clerk, today=decision.decided_on)
     sub.submit(plan, clerk, today=dt.date(2019, 7, 10))
-    sub.write_opinion(plan, "계획과 예산 편성이 운영지침에 맞습니다.", "accept", officer)
+    sub.write_opinion(plan, opinion, "accept", officer)
     sub.select(plan, dt.date(2019, 8, 21), officer, today=dt.date(2019, 8, 21))
     sub.pb_approve(plan, dt.date(2019, 8, 29), officer, today=dt.date(2019, 8, 29))
     sub.agree(
@@ -190,9 +202,8 @@ def _guro_2020(clerk, officer) -> Plan | None:
         dt.date(2019, 12, 16),
         dt.date(2020, 1, 1),
         dt.date(2020, 12, 31),
-        1_000_000_000,
+        subsidy,
         "협약서 2부 작성, 시와 구가 각 1부 보관",
         today=dt.date(2019, 12, 16),
     )
-    sub.disburse(plan, dt.date(2020, 1, 10), 1_000_000_000, officer, today=dt.date(2020, 1, 10))
-    return plan
+    sub.disburse(plan, dt.date(2020, 1, 10), subsidy, officer, today=dt.date(2020, 1, 10))

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hyeopchi.bodies.forms import apply_errors as put_errors
 from hyeopchi.bodies.models import Decision
 
 from .change_policy import ChangeRules
@@ -17,13 +18,14 @@ MOVE_ROWS = 3
 
 
 def apply_errors(form: forms.BaseForm, exc: ValidationError, rename=None) -> None:
-    """A service's messages next to their field (renamed by ``rename``), the rest on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.message_dict.items():
-        name = rename(field) if rename else field
-        form.add_error(name if name in form.fields else None, errors)
+    """A service's messages next to their field (renamed first by ``rename``: the service
+    names a row's field ``items.0.amount``, the form ``amount_0``), the rest on top."""
+    if rename is not None and hasattr(exc, "error_dict"):
+        renamed: dict[str, list] = {}
+        for field, errors in exc.error_dict.items():
+            renamed.setdefault(rename(field), []).extend(errors)
+        exc = ValidationError(renamed)
+    put_errors(form, exc)
 
 
 def line_label(line: BudgetLine) -> str:

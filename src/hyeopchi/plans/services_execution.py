@@ -23,10 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hyeopchi.core import audit
-from hyeopchi.core.permissions import actor_for
+from hyeopchi.core.permissions import Action, Actor, actor_for, can
 
 from . import settlement_rules as sr
-from .change_policy import ChangeRules, load_change_rules
 from .models import (
     BudgetLine,
     Indicator,
@@ -40,12 +39,13 @@ from .models import (
     Task,
     TaskProgress,
 )
-from .services_changes import MAX_AMOUNT, to_report
+from .services_changes import MAX_AMOUNT, _refuse, _text, rules, to_report
 
 NARRATIVE_MAX = 5000
 NOTE_MAX = 2000
 REPORTING_STATUSES = (PlanStatus.AGREED, PlanStatus.IN_EXECUTION)
 SETTLING_STATUSES = (PlanStatus.AGREED, PlanStatus.IN_EXECUTION, PlanStatus.TERMINATED)
+TERMINABLE_STATUSES = (PlanStatus.AGREED, PlanStatus.IN_EXECUTION)
 
 audit.ACTION_LABELS.update(
     {
@@ -57,18 +57,6 @@ audit.ACTION_LABELS.update(
         "terminated": gettext_lazy("agreement terminated"),
     }
 )
-
-
-def rules() -> ChangeRules:
-    return load_change_rules("seoul-2020")
-
-
-def _refuse(field: str, message: str) -> None:
-    raise ValidationError({field: [message]})
-
-
-def _text(value) -> str:
-    return str(value or "").replace("\r\n", "\n").strip()
 
 
 def _won(value, field: str, *, allow_zero: bool = True) -> int:
@@ -451,7 +439,7 @@ def terminate(
     actor = actor_for(user)
     if not (actor.city_wide or actor.superuser):
         _refuse("__all__", _("Only a city officer records the termination of an agreement."))
-    if plan.status not in (PlanStatus.AGREED, PlanStatus.IN_EXECUTION):
+    if plan.status not in TERMINABLE_STATUSES:
         _refuse(
             "__all__",
             _("Only a plan in execution can be terminated; this plan is %(status)s.")
@@ -524,8 +512,10 @@ def settlement_rows(plans, today: dt.date | None = None) -> list[dict]:
     return rows
 
 
-def settling_plans():
-    return Plan.objects.filter(
+def settling_plans(actor: Actor | None = None):
+    """Execution plans whose settlement is or will be due; with ``actor``, only those of
+    the districts the actor is staff of (city officers: all)."""
+    plans = Plan.objects.filter(
         kind=PlanKind.EXECUTION,
         status__in=[
             PlanStatus.AGREED,
@@ -534,3 +524,6 @@ def settling_plans():
             PlanStatus.TERMINATED,
         ],
     ).select_related("district", "settlement")
+    if actor is not None and not can(actor, Action.VIEW_PRIVATE, None):
+        plans = plans.filter(district_id__in=actor.districts)
+    return plans

@@ -45,12 +45,12 @@ from .models import (
     VersionReason,
 )
 from .plan_diff import PlanDiff, diff_snapshots, item_label
+from .services_plans import MAX_AMOUNT
 from .snapshot import plan_snapshot
 from .submission_rules import Event, State
 
 TEXT_MAX = 10_000
 REASON_MAX = 2_000
-MAX_AMOUNT = 10**13  # 10조 원: more than any subsidy; larger is a typing error
 # Bodies whose decision approves a plan: the council, or the public-private TFT where the
 # council is not yet formed (spec §3.1 state 1).
 APPROVING_BODIES = (BodyKind.COUNCIL, BodyKind.TFT)
@@ -496,10 +496,6 @@ def write_opinion(plan: Plan, text: str, recommendation: str, user) -> ReviewOpi
     return opinion
 
 
-def start_review(plan: Plan, user) -> Plan:
-    return _step(plan, Event.START_REVIEW, user, lambda step: None)
-
-
 def request_revision(plan: Plan, reason: str, user) -> Plan:
     """Send the plan back to the district to revise it (a new round on resubmission)."""
     _check_may(plan, Event.REQUEST_REVISION, user)
@@ -566,8 +562,8 @@ def agree(
         plan.pb_approved_on,
         _("the participatory-budget committee's approval"),
     )
-    for field in ("period_start", "period_end"):
-        if not isinstance({"period_start": period_start, "period_end": period_end}[field], dt.date):
+    for field, value in (("period_start", period_start), ("period_end", period_end)):
+        if not isinstance(value, dt.date):
             errors.setdefault(field, []).append(_("Enter a date."))
     _need_amount(errors, "amount", amount)
     if len(note) > TEXT_MAX:

@@ -39,9 +39,12 @@ def plan_url(plan: Plan) -> str:
         return ""
 
 
-def visible_plan(request, pk: int) -> Plan:
-    """The plan, if the user may see it: drafts are for the district's staff only."""
-    plan = get_object_or_404(Plan.objects.select_related("district"), pk=pk)
+def visible_plan(request, pk: int, plans=None) -> Plan:
+    """The plan (from ``plans``, a queryset, if given), if the user may see it: drafts are
+    for the district's staff and the city only."""
+    if plans is None:
+        plans = Plan.objects.select_related("district")
+    plan = get_object_or_404(plans, pk=pk)
     if not plan.is_public and not user_can(request.user, Action.VIEW_PRIVATE, plan.district_id):
         raise Http404
     return plan
@@ -56,7 +59,7 @@ def _private(request, plan: Plan) -> bool:
 
 
 def _requests():
-    return ChangeRequest.objects.select_related("plan", "requested_by").prefetch_related(
+    return ChangeRequest.objects.select_related("plan__district", "requested_by").prefetch_related(
         "items__from_line__task", "items__to_line__task", "decisions__body_decision__body",
         "decisions__decided_by", "decisions__delegated_unit",
     )  # fmt: skip
@@ -71,7 +74,7 @@ def change_list(request, pk: int):
     )
     for row in rows:
         row.route_info = changes.route_of(row)
-        row.total = sum(i.amount for i in row.items.all())
+        row.total = changes.amount_of(row)
     return render(
         request,
         "plans/changes_list.html",
@@ -83,7 +86,7 @@ def change_list(request, pk: int):
             "notices": list(changes.to_report([plan]).prefetch_related("request__items")),
             "can_edit": _can_edit(request, plan) and plan.status in changes.OPEN_STATUSES,
             "private": _private(request, plan),
-            "rules": changes.rules(plan),
+            "rules": changes.rules(),
         },
     )
 
@@ -128,7 +131,7 @@ def change_create(request, pk: int):
             "form": form,
             "routing": routing,
             "heading": _("Request a budget change"),
-            "rules": changes.rules(plan),
+            "rules": changes.rules(),
         },
     )
 
@@ -169,7 +172,7 @@ def _detail(request, obj: ChangeRequest, **forms):
         "district": obj.plan.district,
         "plan_url": plan_url(obj.plan),
         "items": list(obj.items.all()),
-        "total": sum(i.amount for i in obj.items.all()),
+        "total": changes.amount_of(obj),
         "trail": list(obj.decisions.all()),
         "private": _private(request, obj.plan),
         **_decision_context(request, obj),

@@ -169,7 +169,7 @@ def _settlement_page(request, plan, record, due, **forms):
         if can_edit and submitted and not record.returned
         else None,
         "termination_form": TerminationForm(rules)
-        if (actor.city_wide or actor.superuser) and plan.status in ("agreed", "in_execution")
+        if (actor.city_wide or actor.superuser) and plan.status in execution.TERMINABLE_STATUSES
         else None,
     }
     context.update({k: v for k, v in forms.items() if v is not None})
@@ -247,10 +247,7 @@ def settlement_list(request):
     actor = actor_for(request.user)
     if not actor.is_staff_anywhere:
         raise PermissionDenied
-    plans = execution.settling_plans()
-    if not (actor.city_wide or actor.superuser):
-        plans = plans.filter(district_id__in=actor.districts)
-    rows = execution.settlement_rows(plans)
+    rows = execution.settlement_rows(execution.settling_plans(actor))
     return render(
         request,
         "plans/execution_settlements.html",

@@ -35,6 +35,7 @@ from .budget_policy import category_choices
 from .models import Agreement, Plan, PlanVersion, ReviewOpinion
 from .plan_diff import Change
 from .submission_rules import Event
+from .views_changes import visible_plan
 
 # ---------------------------------------------------------------- helpers
 
@@ -42,10 +43,7 @@ from .submission_rules import Event
 def _plan(request, pk: int) -> Plan:
     """The plan, if this user may see it: published (approved or later) for everyone,
     drafts for the district's staff and the city."""
-    plan = get_object_or_404(Plan.objects.select_related("district", "approved_by__body"), pk=pk)
-    if not plan.is_public and not user_can(request.user, Action.VIEW_PRIVATE, plan.district_id):
-        raise Http404
-    return plan
+    return visible_plan(request, pk, Plan.objects.select_related("district", "approved_by__body"))
 
 
 def _posted(request):
@@ -78,10 +76,9 @@ ACTION_PAGES = [
 ]
 
 
-def _actions(request, plan: Plan) -> list[StepLink]:
+def _actions(request, plan: Plan, current: str) -> list[StepLink]:
     found = []
     actor = actor_for(request.user)
-    current = sub.state(plan)
     for event, name, label in ACTION_PAGES:
         if not rules.may_take(actor, event, plan.district_id):
             continue
@@ -120,14 +117,15 @@ def detail(request, pk: int):
     agreement = Agreement.objects.filter(plan=plan).first()
     check = sub.submission_check(plan)
     actor = actor_for(request.user)
+    current = sub.state(plan)
     return render(
         request,
         "plans/submission_detail.html",
         {
             "plan": plan,
             "district": plan.district,
-            "state": sub.state(plan),
-            "state_label": sub.state_label(sub.state(plan)),
+            "state": current,
+            "state_label": sub.state_label(current),
             "versions": versions,
             "rounds": sorted(opinions_by_round.items()),
             "opinion_counts": counts,
@@ -135,7 +133,7 @@ def detail(request, pk: int):
             "agreement": agreement,
             "check": check,
             "exception": check.exception,
-            "actions": _actions(request, plan),
+            "actions": _actions(request, plan, current),
             "may_grant": rules.may_grant_exception(actor) and check.event is not None,
         },
     )
@@ -539,12 +537,15 @@ def version(request, pk: int, number: int):
     )
 
 
-def _version(plan: Plan, raw: str | None, default: PlanVersion | None) -> PlanVersion | None:
+def _version(plan: Plan, raw: str | None, default: int) -> PlanVersion:
+    """The version numbered ``raw`` (a query parameter), or ``default`` when it is empty."""
     if raw is None or raw == "":
-        return default
-    if not raw.isdecimal() or len(raw) > 5:
+        number = default
+    elif raw.isdecimal() and len(raw) <= 5:
+        number = int(raw)
+    else:
         raise Http404
-    return get_object_or_404(PlanVersion, plan=plan, number=int(raw))
+    return get_object_or_404(PlanVersion, plan=plan, number=number)
 
 
 def compare(request, pk: int):
@@ -554,13 +555,11 @@ def compare(request, pk: int):
     if len(numbers) < 2:
         messages.info(request, _("There is only one version so far: nothing to compare."))
         return redirect(_page(plan))
-    latest = plan.versions.get(number=numbers[-1])
-    previous = plan.versions.get(number=numbers[-2])
-    newer = _version(plan, request.GET.get("to"), latest)
-    older = _version(plan, request.GET.get("from"), previous)
+    newer = _version(plan, request.GET.get("to"), numbers[-1])
+    older = _version(plan, request.GET.get("from"), numbers[-2])
     if older.number == newer.number:
         messages.error(request, _("Choose two different versions."))
-        return redirect(f"{reverse('submission:compare', args=[plan.pk])}")
+        return redirect("submission:compare", plan.pk)
     if older.number > newer.number:
         older, newer = newer, older
     diff = sub.compare(older, newer)
