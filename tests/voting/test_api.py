@@ -702,3 +702,10 @@ def test_intake_with_a_pass_costs_two_queries(guro_vote, pb, django_assert_max_n
         device.headers["HTTP_X_BALLOT_PASS"] = services.ballot_pass(voter)[0]
         with django_assert_max_num_queries(limit):  # voter, ballot (+ savepoint pair in tests)
             assert device.post(path, {"choices": ["P1"]}).status_code == 201
+
+
+def test_ballots_for_an_unknown_contest_are_404(voter):
+    api = api_as(voter.user)
+    assert api.post("/voting/contests/999999/ballots", {"choices": ["P1"]}).status_code == 404
+    revote = api.post("/voting/contests/999999/revote", {"receipt": "X", "choices": ["P1"]})
+    assert revote.status_code == 404

@@ -438,6 +438,13 @@ def test_roll_confirm_and_import(client, clerk, guro_vote, guro):
     assert "Line 1" in text(response)
 
 
+def test_roll_confirm_of_a_bad_voter_id_is_404(client, clerk, guro_vote):
+    signed_in(client, clerk)
+    url = reverse("voting:roll", args=[guro_vote.pk])
+    for voter in ("abc", "1e3", "99999999999999999999", ""):
+        assert client.post(url, {"form": "confirm", "voter": voter}).status_code == 404
+
+
 def test_codes_are_shown_once_and_stored_hashed(client, clerk, guro_vote):
     signed_in(client, clerk)
     url = reverse("voting:codes", args=[guro_vote.pk])

@@ -59,11 +59,6 @@ class RoundResult:
     paid_in_full: int  # supporters who paid ``rho * s`` (the others paid all they had)
 
 
-@dataclass(frozen=True)
-class RunResult:
-    rounds: tuple[RoundResult, ...]
-
-
 # ----------------------------------------------------------------------- reference
 
 

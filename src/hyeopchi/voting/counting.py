@@ -39,7 +39,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from . import _mes
 
@@ -61,6 +61,7 @@ __all__ = [
     "greedy_by_votes",
     "method_of_equal_shares",
     "sequential_phragmen",
+    "votes",
 ]
 
 Progress = Callable[[int, int], None]
@@ -425,6 +426,14 @@ def _scores(instance: Instance, profile: Profile, points: bool) -> dict[str, int
     return out
 
 
+def votes(instance: Instance, profile: Profile) -> dict[str, int]:
+    """Votes per project as "most votes first" counts them: approvals, points of cardinal
+    ballots, Borda points of rankings."""
+    if profile.kind == "ordinal":
+        profile = profile.borda()
+    return _scores(instance, profile, points=True)
+
+
 # ============================================================================= greedy
 
 
@@ -511,17 +520,7 @@ def greedy_by_votes(
     Borda points (rankings, see :meth:`Profile.borda`); a project that no longer fits is
     skipped and the next one tried. Projects nobody voted for are left out unless
     ``fund_unsupported`` (``pabutools`` funds them last if they fit)."""
-    _prepare(instance, profile)
-    if profile.kind == "ordinal":
-        profile = profile.borda()
-    order = _order(instance, tie_break)
-    dens, supported = _densities(instance, profile, "votes")
-    winners, steps = _greedy_pass(
-        instance, order, dens, supported, [], "greedy", fund_unsupported, progress
-    )
-    return _outcome(
-        instance, profile, "greedy", "none", tie_break, winners, steps, fund_unsupported
-    )
+    return _greedy(instance, profile, "greedy", tie_break, fund_unsupported, progress)
 
 
 def greedy_by_cost_utility(
@@ -534,25 +533,36 @@ def greedy_by_cost_utility(
 ) -> Outcome:
     """Most votes per won first (approvals, or points of cardinal ballots, divided by the
     cost; a free project with votes comes first), skipping what no longer fits."""
+    return _greedy(instance, profile, "greedy_cost_utility", tie_break, fund_unsupported, progress)
+
+
+def _greedy(
+    instance: Instance,
+    profile: Profile,
+    rule: str,
+    tie_break: TieBreak,
+    fund_unsupported: bool,
+    progress: Progress | None,
+) -> Outcome:
+    """``greedy`` (by votes) or ``greedy_cost_utility`` (by votes per won); rankings
+    count as their Borda points."""
     _prepare(instance, profile)
     if profile.kind == "ordinal":
         profile = profile.borda()
-    order = _order(instance, tie_break)
-    measure = "points" if profile.kind == "cardinal" else "per_won"
+    per_won = "points" if profile.kind == "cardinal" else "per_won"
+    measure = "votes" if rule == "greedy" else per_won
     dens, supported = _densities(instance, profile, measure)
     winners, steps = _greedy_pass(
-        instance, order, dens, supported, [], "greedy", fund_unsupported, progress
-    )
-    return _outcome(
         instance,
-        profile,
-        "greedy_cost_utility",
-        "none",
-        tie_break,
-        winners,
-        steps,
+        _order(instance, tie_break),
+        dens,
+        supported,
+        [],
+        "greedy",
         fund_unsupported,
+        progress,
     )
+    return _outcome(instance, profile, rule, "none", tie_break, winners, steps, fund_unsupported)
 
 
 def _outcome(
@@ -1012,17 +1022,10 @@ def count(
     if rule == "greedy_cost_utility":
         return greedy_by_cost_utility(instance, profile, tie_break=tie_break, progress=progress)
     if rule in ("mes_cost", "mes_cardinality", "mes_points"):
-        sat: Satisfaction = (
-            "cost"
-            if rule == "mes_cost"
-            else "cardinality"
-            if rule == "mes_cardinality"
-            else "points"
-        )
         return method_of_equal_shares(
             instance,
             profile,
-            satisfaction=sat,
+            satisfaction=cast(Satisfaction, rule.removeprefix("mes_")),
             completion=completion,
             tie_break=tie_break,
             progress=progress,

@@ -39,22 +39,6 @@ def profile_of(data) -> counting.Profile:
     return counting.Profile.approval(ballots, weights)
 
 
-def votes_of(data, profile: counting.Profile) -> dict[str, int]:
-    """Votes per project as the results show them: approvals; points of cumulative
-    ballots; Borda points of rankings (as "most votes first" counts them)."""
-    if profile.kind == "ordinal":
-        profile = profile.borda()
-    votes = dict.fromkeys(data.projects, 0)
-    for ballot, weight in profile.ballots:
-        if profile.kind == "cardinal":
-            for code, points in ballot:
-                votes[code] += points * weight
-        else:
-            for code in ballot:
-                votes[code] += weight
-    return votes
-
-
 def _fraction(value: Fraction) -> str:
     return str(Fraction(value))
 
@@ -89,7 +73,7 @@ def count(data, rule: str, completion: str, progress: Progress | None = None) ->
         tie_break=data.tie_break,
         progress=progress,
     )
-    votes = votes_of(data, profile)
+    votes = counting.votes(instance, profile)
     report = counting.fairness(instance, profile, outcome)
     return {
         "rule": rule,

@@ -309,44 +309,46 @@ def present(contest: Contest, run: CountRun, projects: list[Project]) -> dict[st
         "rows": rows,
         "chart": chart(design, rows),
         "rule_text": rule_text(run.rule, run.completion, design),
-        "fairness": fairness_view(result.get("fairness"), budget),
+        "fairness": fairness_view(result.get("fairness")),
     }
 
 
-def fairness_view(report: Any, budget: int) -> dict[str, Any] | None:
+def fairness_view(report: Any) -> dict[str, Any] | None:
     """The stored fairness report as labelled facts and a table of spending per area."""
     if not isinstance(report, dict):
         return None
     facts: list[tuple[str, str]] = []
     voting_for = int(report.get("voting_for") or report.get("voters") or 0)
-    none = report.get("voters_with_nothing")
-    if none is not None:
-        share = percent(Fraction(int(none), voting_for)) if voting_for else "0%"
-        facts.append((_("Voters with none of their projects funded"), f"{none} ({share})"))
-    every = report.get("voters_with_all")
-    if every is not None:
-        share = percent(Fraction(int(every), voting_for)) if voting_for else "0%"
-        facts.append((_("Voters with all of their projects funded"), f"{every} ({share})"))
+    for key, label in (
+        ("voters_with_nothing", _("Voters with none of their projects funded")),
+        ("voters_with_all", _("Voters with all of their projects funded")),
+    ):
+        if report.get(key) is not None:
+            n = int(report[key])
+            share = percent(Fraction(n, voting_for)) if voting_for else "0%"
+            facts.append((label, f"{n} ({share})"))
     for key, label in (
         ("average_share_funded", _("Share of a voter's projects funded, on average")),
         ("average_cost_share", _("Share of the cost of a voter's projects funded, on average")),
     ):
         if report.get(key) is not None:
-            facts.append((str(label), percent(Fraction(report[key]))))
-    areas = []
-    spent_total = sum(int(a.get("spent", 0)) for a in report.get("areas") or [])
-    for area in report.get("areas") or []:
-        spent = int(area.get("spent", 0))
-        areas.append(
-            {
-                "area": area.get("area") or _("(no area)"),
-                "funded": area.get("funded", 0),
-                "spent": spent,
-                "share": percent(Fraction(spent, spent_total)) if spent_total else "0%",
-            }
-        )
-    shown = any(a.get("area") for a in report.get("areas") or [])
-    return {"facts": facts, "areas": areas if shown else []}
+            facts.append((label, percent(Fraction(report[key]))))
+    stored = report.get("areas") or []
+    if not any(a.get("area") for a in stored):
+        return {"facts": facts, "areas": []}  # no project has an area: nothing to compare
+    spent_total = sum(int(a.get("spent", 0)) for a in stored)
+    areas = [
+        {
+            "area": a.get("area") or _("(no area)"),
+            "funded": a.get("funded", 0),
+            "spent": int(a.get("spent", 0)),
+            "share": percent(Fraction(int(a.get("spent", 0)), spent_total))
+            if spent_total
+            else "0%",
+        }
+        for a in stored
+    ]
+    return {"facts": facts, "areas": areas}
 
 
 # ---------------------------------------------------------------- explanations

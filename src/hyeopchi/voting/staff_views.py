@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -307,7 +307,10 @@ def roll(request, pk: int):
         request.FILES if request.POST.get("form") == "import" else None,
     )
     if request.method == "POST" and request.POST.get("form") == "confirm":
-        voter = get_object_or_404(Voter, pk=request.POST.get("voter", "0") or 0, election=election)
+        voter_id = request.POST.get("voter", "")
+        if not (voter_id.isdigit() and len(voter_id) < 19):
+            raise Http404
+        voter = get_object_or_404(Voter, pk=voter_id, election=election)
         try:
             services.confirm_voter(voter, request.user)
         except ValidationError as exc:
