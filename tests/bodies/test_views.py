@@ -409,6 +409,15 @@ def test_clerk_cannot_create_a_body_in_another_district(clerk_client, eunpyeong)
 
 
 @pytest.mark.django_db
+def test_body_and_membership_forms_ignore_ids_that_are_not_numbers(clerk_client, council):
+    # "²".isdigit() is true but int("²") fails: the page must ignore it, not fail.
+    create = reverse("bodies:body_create")
+    assert clerk_client.get(create + "?parent=²").status_code == 200
+    member = reverse("bodies:membership_create", args=[council.pk])
+    assert clerk_client.get(member + "?person=²").status_code == 200
+
+
+@pytest.mark.django_db
 def test_body_form_rejects_city_scope_for_a_clerk_and_keeps_input(clerk_client, guro):
     response = clerk_client.post(
         reverse("bodies:body_create"),

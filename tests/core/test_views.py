@@ -113,6 +113,12 @@ def test_history_with_a_bad_id_is_not_found(client):
 
 
 @pytest.mark.django_db
+def test_history_with_a_superscript_digit_id_is_not_found(client):
+    # "²".isdigit() is true but int("²") fails: such an id must not reach the query.
+    assert client.get(reverse("history", args=["bodies.body", "²"])).status_code == 404
+
+
+@pytest.mark.django_db
 def test_csrf_is_enforced_on_staff_forms_and_sign_in(guro):
     body = make_body(guro)
     clerk = make_user("clerk-guro", Role.DISTRICT_STAFF, guro)

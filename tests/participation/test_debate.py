@@ -197,6 +197,17 @@ def test_reply_errors_open_the_reply_with_its_text(client, guro, debated):
     assert "다" * 2001 in page
 
 
+def test_a_parent_that_is_not_a_number_is_refused_with_the_text_kept(client, guro, debated):
+    client.force_login(resident(guro))
+    response = client.post(
+        reverse("proposals:comment", args=[debated.pk]),
+        {"stance": "neutral", "text": "숫자가 아닌 답글 대상", "parent": "²"},
+    )
+    assert response.status_code == 200
+    assert "숫자가 아닌 답글 대상" in text(response)
+    assert not Comment.objects.exists()
+
+
 def test_report_and_hide_pages(client, guro, guro_staff, debated):
     comment = debate.add_comment(debated, resident(guro), text="문제 댓글")
     client.force_login(resident(guro))

@@ -358,3 +358,20 @@ def test_district_mapping_is_policy_data():
     assert ps.policy_for(guro).key == "guro-1st-street"
     assert ps.policy_for(District.objects.get(name_ko="은평구")) is None
     assert ps.policy_for(None, "city").key == "democracy-seoul"
+
+
+def test_managed_by_is_the_queryset_form_of_can_manage(guro, eunpyeong, guro_staff, city_officer):
+    local = propose(resident(guro))
+    city_wide = propose(resident(guro), scope="city")
+    elsewhere = propose(resident(guro))  # moved: only Guro takes district proposals here
+    Proposal.objects.filter(pk=elsewhere.pk).update(district=eunpyeong)
+    elsewhere.refresh_from_db()
+    everything = Proposal.objects.all()
+    assert set(ps.in_scope(everything, "city")) == {city_wide}
+    assert set(ps.in_scope(everything, "district")) == {local, elsewhere}
+    assert set(ps.managed_by(guro_staff, everything)) == {local}
+    assert set(ps.managed_by(city_officer, everything)) == {local, city_wide, elsewhere}
+    for proposal in (local, city_wide, elsewhere):
+        for user in (guro_staff, city_officer):
+            managed = ps.managed_by(user, everything).filter(pk=proposal.pk).exists()
+            assert managed == ps.can_manage(user, proposal)

@@ -98,6 +98,17 @@ def test_roll_import_verifies_everyone_listed(guro, guro_staff):
     assert AuditEvent.objects.filter(reason__contains="roll.csv").count() == 2
 
 
+def test_a_roll_with_a_superscript_birth_year_names_the_line(guro, guro_staff):
+    # "²".isdigit() is true but int("²") fails: the line is refused with its message.
+    with_email("kim", "kim@example.com")
+    with pytest.raises(ValidationError) as exc:
+        residency.import_roll("김민수,kim@example.com,11530,구로동,19²5", guro_staff)
+    assert exc.value.message_dict["file"] == [
+        "Line 1: the birth year 19²5 is not a year between 1900 and this year."
+    ]
+    assert not Residency.objects.exists()
+
+
 def test_a_roll_with_bad_lines_is_refused_whole_naming_each_line(guro, guro_staff):
     with_email("kim", "kim@example.com")
     with_email("twin1", "twin@example.com")

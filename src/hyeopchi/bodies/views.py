@@ -463,7 +463,7 @@ def body_create(request):
         _require_edit(request, district.pk)
         initial.update(district=district, scope="district")
     parent_id = request.GET.get("parent")
-    if parent_id and parent_id.isdigit():
+    if parent_id and parent_id.isdecimal():
         parent = get_object_or_404(Body, pk=parent_id)
         _require_edit(request, parent.district_id)
         initial.update(parent=parent, district=parent.district, scope=parent.scope)
@@ -517,7 +517,7 @@ def membership_create(request, pk: int):
     _require_edit(request, body.district_id)
     initial = {"start_date": timezone.localdate()}
     person_id = request.GET.get("person")
-    if person_id and person_id.isdigit():
+    if person_id and person_id.isdecimal():
         initial["person"] = person_id
     form = forms.MembershipForm(
         _posted(request), instance=Membership(body=body), body=body, initial=initial

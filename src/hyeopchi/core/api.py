@@ -87,4 +87,4 @@ def get_history(request, model: str, object_id: str):
 
 
 def _pk_ok(value: str) -> bool:
-    return value.isdigit() and len(value) < 19
+    return value.isdecimal() and len(value) < 19

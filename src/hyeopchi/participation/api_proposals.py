@@ -420,12 +420,7 @@ def list_proposals(
     if category:
         qs = qs.filter(category=category)
     if scope:
-        city_keys = [p.key for p in ps.proposal_policies() if p.scope == "city"]
-        qs = (
-            qs.filter(policy_key__in=city_keys)
-            if scope == "city"
-            else qs.exclude(policy_key__in=city_keys)
-        )
+        qs = ps.in_scope(qs, scope)
     return _Rows(qs.order_by("-created_at", "-id"), _summary)
 
 
@@ -758,20 +753,12 @@ def _staff_scope(request, district: str | None) -> tuple[Any, District | None]:
     return user, found
 
 
-def _for_staff(user, qs):
-    actor = actor_for(user)
-    if actor.superuser or actor.city_wide:
-        return qs
-    city_keys = [p.key for p in ps.proposal_policies() if p.scope == "city"]
-    return qs.filter(district_id__in=actor.districts).exclude(policy_key__in=city_keys)
-
-
 @router.get("/proposals/overdue", response={200: list[OverdueOut], **WRITE_ERRORS})
 @paginate(Pagination)
 def overdue(request, district: str | None = None):
     """Proposals past their review or answer deadline (staff; a district or all yours)."""
     user, found = _staff_scope(request, district)
-    qs = _for_staff(user, ps.overdue_proposals(timezone.localdate())).select_related("district")
+    qs = ps.managed_by(user, ps.overdue_proposals(timezone.localdate())).select_related("district")
     if found is not None:
         qs = qs.filter(district=found)
     return _Rows(

@@ -85,6 +85,11 @@ def threshold_met(support_count: int, steps: Steps) -> bool:
     return support_count >= steps.supports_required
 
 
+def support_share(support_count: int, steps: Steps) -> int:
+    """How far towards the threshold, in whole percent (at most 100)."""
+    return min(100, support_count * 100 // max(1, steps.supports_required))
+
+
 def accepts_supports(clock: Clock, steps: Steps, today: dt.date) -> bool:
     """Supports are taken while gathering (within the window) and while the proposal is
     being handled; not once it is answered, expired, withdrawn or found infeasible."""

@@ -186,7 +186,6 @@ def stance_counts(proposal: Proposal) -> dict[str, int]:
 def moderation_queue(user, district_id: int | None = None):
     """Reported comments not yet hidden, most reported first, that ``user`` may moderate:
     their district's proposals (city officers: all, or one district)."""
-    actor = actor_for(user)
     qs = (
         Comment.objects.filter(hidden_at__isnull=True)
         .annotate(report_count=Count("reports"))
@@ -196,12 +195,7 @@ def moderation_queue(user, district_id: int | None = None):
     )
     if district_id is not None:
         qs = qs.filter(proposal__district_id=district_id)
-    if not (actor.superuser or actor.city_wide):
-        city_keys = [p.key for p in ps.proposal_policies() if p.scope == "city"]
-        qs = qs.filter(proposal__district_id__in=actor.districts).exclude(
-            proposal__policy_key__in=city_keys
-        )
-    return qs
+    return ps.managed_by(user, qs, prefix="proposal__")
 
 
 def may_see_queue(user, district_id: int | None) -> bool:

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from hyeopchi.core import audit, dates
 from hyeopchi.core.models import AuditEvent, District
-from hyeopchi.core.permissions import Action, user_can
+from hyeopchi.core.permissions import Action, actor_for, user_can
 from hyeopchi.core.policy import policies
 
 from . import clocks, notifications, residency
@@ -153,6 +153,28 @@ def office_district_id(proposal: Proposal) -> int | None:
 
 def can_manage(user, proposal: Proposal) -> bool:
     return user_can(user, Action.EDIT, office_district_id(proposal))
+
+
+def city_policy_keys() -> list[str]:
+    """Keys of the policies of city-wide proposals."""
+    return [p.key for p in proposal_policies() if p.scope == "city"]
+
+
+def in_scope(proposals, scope: str, prefix: str = ""):
+    """Only the city-wide proposals (``scope="city"``) or only the district ones.
+    ``prefix`` reaches the proposal from a related queryset (``"proposal__"``)."""
+    lookup = {f"{prefix}policy_key__in": city_policy_keys()}
+    return proposals.filter(**lookup) if scope == "city" else proposals.exclude(**lookup)
+
+
+def managed_by(user, proposals, prefix: str = ""):
+    """The proposals ``user`` may manage (the queryset form of :func:`can_manage`): all
+    for city officers; otherwise the district proposals of their districts."""
+    actor = actor_for(user)
+    if actor.superuser or actor.city_wide:
+        return proposals
+    mine = proposals.filter(**{f"{prefix}district_id__in": actor.districts})
+    return in_scope(mine, "district", prefix)
 
 
 def url_of(proposal: Proposal) -> str:

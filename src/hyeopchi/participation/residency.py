@@ -250,7 +250,7 @@ class CsvResidentRoll:
                 )
             if len(dong) > DONG_MAX:
                 problems.append(_("the dong is longer than %(n)s characters") % {"n": DONG_MAX})
-            year = int(year_text) if year_text.isdigit() else None
+            year = int(year_text) if year_text.isdecimal() else None
             if year_text and (year is None or check_birth_year(year)):
                 problems.append(
                     _("the birth year %(year)s is not a year between 1900 and this year")

@@ -24,11 +24,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hyeopchi.core.models import District
+from hyeopchi.core.models import District, RoleAssignment
 from hyeopchi.core.permissions import Action, actor_for, user_can
 from hyeopchi.directory.masking import mask_name
 
-from . import debate, notifications, residency
+from . import clocks, debate, notifications, residency
 from . import forms_proposals as forms
 from . import proposal_services as ps
 from .models import (
@@ -83,7 +83,7 @@ def _row(proposal: Proposal, today) -> dict:
     return {
         "proposal": proposal,
         "required": steps.supports_required,
-        "share": min(100, proposal.support_count * 100 // max(1, steps.supports_required)),
+        "share": clocks.support_share(proposal.support_count, steps),
         "next": upcoming[0] if upcoming else None,
         "policy": policy,
     }
@@ -106,11 +106,7 @@ def proposal_list(request):
         if data["category"]:
             proposals = proposals.filter(category=data["category"])
         if data["scope"]:
-            city_keys = [p.key for p in ps.proposal_policies() if p.scope == "city"]
-            if data["scope"] == "city":
-                proposals = proposals.filter(policy_key__in=city_keys)
-            else:
-                proposals = proposals.exclude(policy_key__in=city_keys)
+            proposals = ps.in_scope(proposals, data["scope"])
     elif form.is_bound:
         messages.warning(request, _("Some filters were not understood and are ignored."))
     page = Paginator(proposals.order_by("-created_at", "-id"), PAGE_SIZE).get_page(
@@ -158,8 +154,6 @@ def _detail_context(
         r.author_id for c in comments for r in c.replies.all()
     }
     if authors:
-        from hyeopchi.core.models import RoleAssignment
-
         staff_ids = set(
             RoleAssignment.objects.filter(user_id__in=authors).values_list("user_id", flat=True)
         )
@@ -169,7 +163,7 @@ def _detail_context(
         "policy": policy,
         "version": version,
         "required": steps.supports_required,
-        "share": min(100, proposal.support_count * 100 // max(1, steps.supports_required)),
+        "share": clocks.support_share(proposal.support_count, steps),
         "deadlines": ps.deadlines(proposal, today),
         "overdue": ps.overdue_kinds(proposal, today),
         "attachments": list(proposal.attachments.order_by("id")),
@@ -327,9 +321,9 @@ def comment_create(request, pk: int):
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={reverse('proposals:detail', args=[pk])}")
     form = forms.CommentForm(request.POST)
-    raw_parent = request.POST.get("parent", "")
-    reply_to = int(raw_parent) if raw_parent.isdigit() else None
-    if form.is_valid():
+    valid = form.is_valid()
+    reply_to = form.cleaned_data.get("parent")
+    if valid:
         data = form.cleaned_data
         try:
             comment = debate.add_comment(
@@ -524,14 +518,6 @@ def _staff_district(request) -> tuple[District | None, bool]:
     return None, actor.is_staff_anywhere
 
 
-def _visible_to_staff(request, proposals):
-    actor = actor_for(request.user)
-    if actor.superuser or actor.city_wide:
-        return proposals
-    city_keys = [p.key for p in ps.proposal_policies() if p.scope == "city"]
-    return proposals.filter(district_id__in=actor.districts).exclude(policy_key__in=city_keys)
-
-
 @login_required
 @require_GET
 def overdue_list(request):
@@ -539,7 +525,7 @@ def overdue_list(request):
     if not allowed:
         raise PermissionDenied
     today = timezone.localdate()
-    proposals = _visible_to_staff(request, ps.overdue_proposals(today)).select_related("district")
+    proposals = ps.managed_by(request.user, ps.overdue_proposals(today)).select_related("district")
     if district is not None:
         proposals = proposals.filter(district=district)
     proposals = proposals.order_by("answer_due", "review_due", "id")
@@ -556,8 +542,8 @@ def overdue_list(request):
                 "late": (today - due).days if due else 0,
             }
         )
-    waiting = _visible_to_staff(
-        request, Proposal.objects.filter(status=ProposalStatus.IN_REVIEW)
+    waiting = ps.managed_by(
+        request.user, Proposal.objects.filter(status=ProposalStatus.IN_REVIEW)
     ).select_related("district")
     if district is not None:
         waiting = waiting.filter(district=district)

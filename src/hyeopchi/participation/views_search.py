@@ -46,25 +46,20 @@ def search_page(request):
         data = form.cleaned_data
         if data["district"]:
             district = District.objects.filter(code=data["district"]).first()
-        last_page = search.MAX_RESULTS // search.PER_PAGE
-        page = _page_number(request.GET.get("page"), last_page)
+        kinds = [data["kind"]] if data["kind"] else None
+
+        def page_of_results(page: int) -> search.Results:
+            offset = (page - 1) * search.PER_PAGE
+            return search.search(data["q"], kinds=kinds, district=district, offset=offset)
+
+        page = _page_number(request.GET.get("page"), search.MAX_RESULTS // search.PER_PAGE)
         try:
-            results = search.search(
-                data["q"],
-                kinds=[data["kind"]] if data["kind"] else None,
-                district=district,
-                offset=(page - 1) * search.PER_PAGE,
-            )
+            results = page_of_results(page)
         except ValidationError as exc:  # pragma: no cover - the form checked the same
             form.add_error(None, " ".join(exc.messages))
         else:
             if page > results.pages:  # a page past the end: show the last one
-                results = search.search(
-                    data["q"],
-                    kinds=[data["kind"]] if data["kind"] else None,
-                    district=district,
-                    offset=(results.pages - 1) * search.PER_PAGE,
-                )
+                results = page_of_results(results.pages)
             for hit in results.hits:
                 hit.url = hit_url(hit)
     query = request.GET.copy()
