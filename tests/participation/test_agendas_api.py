@@ -276,3 +276,12 @@ def test_policies_and_junk_queries(guro):
         assert api.get("/agendas", params).status_code in (200, 422)
     assert api.get("/agendas/999999").status_code == 404
     assert api.get("/priority/rounds/999999/results").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agendas", "/api/v1/priority/rounds"])
+@pytest.mark.parametrize("year", ["100000", str(2**70)])
+def test_list_years_the_database_cannot_hold_are_no_server_error(client, guro, path, year):
+    response = client.get(path, {"year": year})
+    assert response.status_code in (200, 422)
+    if response.status_code == 200:
+        assert response.json()["items"] == []

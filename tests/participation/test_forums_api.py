@@ -204,3 +204,10 @@ def test_sheet_download_is_for_staff_and_recorded(client, guro, eunpyeong):
     status = client.get(f"{API}/forums/process-db", {"district": guro.code, "year": 2020}).json()
     assert status[0]["quarter"] == "2020-Q1" and status[0]["last_generated_at"] is not None
     assert status[0]["due"] == "2020-03-31"
+
+
+@pytest.mark.parametrize("year", ["1999", "100000"])
+def test_a_list_year_out_of_range_gets_422(client, year):
+    response = client.get(f"{API}/forums", {"year": year})
+    assert response.status_code == 422
+    assert "year" in str(response.json())

@@ -211,3 +211,22 @@ def test_round_list_queries_do_not_grow(
     with django_assert_max_num_queries(4):
         response = client.get(reverse("agendas:rounds", args=[guro.code]))
     assert text(response).count('class="vote-card"') == count
+
+
+def test_a_round_year_out_of_range_is_refused_on_the_form(client, guro, guro_clerk):
+    client.force_login(guro_clerk)
+    create = reverse("agendas:round_create", args=[guro.code]) + "?year=2020"
+    response = client.post(
+        create,
+        {
+            "title": "먼 옛날의 우선순위",
+            "year": "1999",
+            "policy_key": "eunpyeong-criteria",
+            "category": AgendaCategory.GOVERNANCE,
+            "selected_count": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert "year" in response.context["form"].errors
+    assert 'value="먼 옛날의 우선순위"' in text(response)
+    assert not PriorityRound.objects.filter(district=guro).exists()

@@ -103,9 +103,6 @@ NEEDS_REASON = frozenset({Event.REOPEN})
 # States in which an agenda can take in other agendas or more sources.
 OPEN_FOR_SOURCES = frozenset({State.PROPOSED, State.DEPT_REVIEWED})
 
-# States the public list counts as "still in play" before the priority decision.
-ACTIVE = frozenset({State.PROPOSED, State.DEPT_REVIEWED, State.SCREENED, State.SHORTLISTED})
-
 
 MACHINE = StateMachine(State, Event, TRANSITIONS)
 allowed_events = MACHINE.allowed_events

@@ -90,7 +90,7 @@ def source_out(s) -> dict:
         "id": s.pk,
         "agenda_id": s.agenda_id,
         "kind": s.kind,
-        "kind_label": str(SourceKind(s.kind).label) if s.kind in SourceKind.values else s.kind,
+        "kind_label": agendas.source_kind_label(s.kind),
         "proposal_id": s.proposal_id,
         "proposal_title": s.proposal.title if s.proposal_id else None,
         "forum_idea_id": s.forum_idea_id,
@@ -315,14 +315,15 @@ def list_agendas(
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(category=category)
-    return _AgendaPage(qs)
+    return _Page(qs, _agenda_rows)
 
 
-class _AgendaPage:
-    """A queryset whose page is turned into rows with sources in one more query."""
+class _Page:
+    """A countable, sliceable queryset whose page only is turned into rows, by
+    ``rows_of(page)`` with a fixed number of queries whatever the page size."""
 
-    def __init__(self, qs) -> None:
-        self.qs = qs
+    def __init__(self, qs, rows_of) -> None:
+        self.qs, self.rows_of = qs, rows_of
 
     def count(self) -> int:
         return self.qs.count()
@@ -331,21 +332,23 @@ class _AgendaPage:
         return self.count()
 
     def __getitem__(self, window: slice) -> list[dict]:
-        page = list(self.qs[window])
-        # Merged agendas are of their survivor's district and year: one query finds the
-        # families of the whole page, one more their sources.
-        keys = Q()
-        for district_id, year in {(a.district_id, a.year) for a in page}:
-            keys |= Q(district_id=district_id, year=year)
-        family = {}
-        if page:
-            family = {
-                a.pk: a
-                for a in Agenda.objects.filter(keys).only("pk", "merged_into_id", "district_id")
-            }
-        family.update({a.pk: a for a in page})
-        sources = agendas.sources_by_agenda(family.values())
-        return [agenda_out(a, sources[a.pk], a.district.code) for a in page]
+        return self.rows_of(list(self.qs[window]))
+
+
+def _agenda_rows(page: list[Agenda]) -> list[dict]:
+    """Agendas with their sources: merged agendas are of their survivor's district and
+    year, so one query finds the families of the whole page, one more their sources."""
+    keys = Q()
+    for district_id, year in {(a.district_id, a.year) for a in page}:
+        keys |= Q(district_id=district_id, year=year)
+    family = {}
+    if page:
+        family = {
+            a.pk: a for a in Agenda.objects.filter(keys).only("pk", "merged_into_id", "district_id")
+        }
+    family.update({a.pk: a for a in page})
+    sources = agendas.sources_by_agenda(family.values())
+    return [agenda_out(a, sources[a.pk], a.district.code) for a in page]
 
 
 @router.get("/agendas/{int:agenda_id}", response={200: AgendaDetailOut, **READ_ERRORS})
@@ -645,30 +648,20 @@ def list_rounds(
         qs = qs.filter(district_id=d.pk)
     if year is not None:
         qs = qs.filter(year=year)
-    return _RoundPage(qs)
+    return _Page(qs, _round_rows)
 
 
-class _RoundPage:
-    def __init__(self, qs) -> None:
-        self.qs = qs
-
-    def count(self) -> int:
-        return self.qs.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[dict]:
-        page = list(self.qs[window])
-        ballots: dict[int, list[int]] = {r.pk: [] for r in page}
-        through = PriorityRound.agendas.through
-        for round_id, agenda_id in (
-            through.objects.filter(priorityround_id__in=list(ballots))
-            .order_by("agenda__created_at", "agenda_id")
-            .values_list("priorityround_id", "agenda_id")
-        ):
-            ballots[round_id].append(agenda_id)
-        return [round_out(r, ballots[r.pk]) for r in page]
+def _round_rows(page: list[PriorityRound]) -> list[dict]:
+    """Rounds with their ballots, all read in one query."""
+    ballots: dict[int, list[int]] = {r.pk: [] for r in page}
+    through = PriorityRound.agendas.through
+    for round_id, agenda_id in (
+        through.objects.filter(priorityround_id__in=list(ballots))
+        .order_by("agenda__created_at", "agenda_id")
+        .values_list("priorityround_id", "agenda_id")
+    ):
+        ballots[round_id].append(agenda_id)
+    return [round_out(r, ballots[r.pk]) for r in page]
 
 
 @router.get(

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -323,8 +324,6 @@ YearQuery = Query(None, description="Calendar year; this year (Seoul) when left 
 
 
 def _year(year: int | None) -> int:
-    from django.utils import timezone
-
     if year is None:
         return timezone.localdate().year
     if not 2000 <= year <= 2100:
@@ -371,6 +370,8 @@ def list_forums(
         qs = qs.filter(district__code=district)
     if district_id is not None:
         qs = qs.filter(district_id=district_id)
+    if year is not None:
+        year = _year(year)  # out of range is a 422, not a date the database cannot make
     parsed = None
     if quarter:
         try:

@@ -7,8 +7,6 @@ onto the form by the views (``apply_errors``). Text is stored as plain text.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -23,6 +21,7 @@ from hyeopchi.directory.models import Organisation, OrganisationType
 
 from . import services_agendas as agenda_services
 from . import services_priority as rounds
+from .agenda_states import State
 from .models import (
     Agenda,
     AgendaCategory,
@@ -375,6 +374,11 @@ class ReasonForm(forms.Form):
 
 class RoundForm(forms.ModelForm):
     policy_key = forms.ChoiceField(label=gettext_lazy("priority policy"))
+    year = forms.IntegerField(
+        label=gettext_lazy("plan year"),
+        min_value=agenda_services.FIRST_YEAR,
+        max_value=agenda_services.LAST_YEAR,
+    )
     agendas = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Agendas on the ballot"),
         queryset=Agenda.objects.none(),
@@ -399,7 +403,6 @@ class RoundForm(forms.ModelForm):
     def __init__(self, *args, district: District, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["policy_key"].choices = [("", "---------"), *rounds.policy_choices()]
-        self.fields["year"].min_value, self.fields["year"].max_value = 2000, 2100
         self.fields["category"].choices = [
             ("", _("all agendas on one ballot")),
             *AgendaCategory.choices,
@@ -409,7 +412,7 @@ class RoundForm(forms.ModelForm):
             year = int(year)
         except (TypeError, ValueError):
             year = timezone.localdate().year
-        eligible = Q(district=district, year=year, status="shortlisted")
+        eligible = Q(district=district, year=year, status=State.SHORTLISTED)
         if self.instance.pk:
             eligible |= Q(priority_rounds=self.instance)
         self.fields["agendas"].queryset = (
@@ -444,7 +447,3 @@ class ScoreForm(forms.Form):
                 help_text=c.question,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
-
-
-def local_now() -> dt.datetime:
-    return timezone.localtime()

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from hyeopchi.bodies.models import Body
 from hyeopchi.core import audit
 from hyeopchi.core.models import AuditEvent, District
-from hyeopchi.core.permissions import actor_for
+from hyeopchi.core.permissions import Action, actor_for, user_can
 from hyeopchi.core.policy import policies
 
 from . import forum_export
@@ -224,10 +224,8 @@ def visible_forums(user, qs=None):
 
 
 def can_see(user, forum: Forum) -> bool:
-    if forum.is_published:
-        return True
-    actor = actor_for(user)
-    return actor.superuser or actor.city_wide or forum.district_id in actor.districts
+    """A published record is public; a draft is private to its district's staff."""
+    return forum.is_published or user_can(user, Action.VIEW_PRIVATE, forum.district_id)
 
 
 def publish_forum(forum: Forum, actor=None, reason: str = "") -> Forum:
@@ -445,9 +443,7 @@ def sheet_rows(forums: Sequence[Forum], policy: ForumRecordPolicy) -> list[forum
                 title=forum.title,
                 type=forum_export.korean_type(forum.type),
                 organiser=forum.organiser.name if forum.organiser else "",
-                stage=(
-                    policy.stage(forum.stage).name if policy.stage(forum.stage) else forum.stage
-                ),
+                stage=_stage_name(policy, forum.stage),
                 place=forum.place,
                 facilitation=forum.facilitation,
                 materials=forum.materials_in_advance,

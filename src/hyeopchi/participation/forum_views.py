@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -69,15 +69,6 @@ def _year(request, default: int) -> int:
     return year
 
 
-def _agenda_url(pk: int) -> str | None:
-    for name in ("agendas:detail", "agendas:agenda"):
-        try:
-            return reverse(name, args=[pk])
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def _percent(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
@@ -115,9 +106,7 @@ def present_stats(stats: ProcessStats, policy: ForumRecordPolicy, year: int) -> 
         "participants": stats.participants,
         "with_materials": stats.with_materials,
         "materials_share": _percent(stats.materials_share),
-        "mean": None
-        if stats.mean_participants is None
-        else round(float(stats.mean_participants), 1),
+        "mean": _mean(stats),
         "quarters": [
             {
                 "quarter": Quarter(year, n),
@@ -196,7 +185,7 @@ def forum_detail(request, pk: int):
         breakdowns.append({"legend": services.BREAKDOWN_LABELS[name], "rows": rows})
     agendas = list(services.linked_agendas(forum))
     for agenda in agendas:
-        agenda.url = _agenda_url(agenda.pk)
+        agenda.url = reverse("agendas:detail", args=[agenda.pk])
     can_edit = user_can(request.user, Action.EDIT, forum.district_id)
     stage = policy.stage(forum.stage) if forum.stage else None
     return render(

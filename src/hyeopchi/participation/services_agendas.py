@@ -94,6 +94,10 @@ def state_label(state: str) -> str:
         return state
 
 
+def source_kind_label(kind: str) -> str:
+    return str(SourceKind(kind).label) if kind in SourceKind.values else kind
+
+
 EVENT_LABELS = {
     Event.MERGE: gettext_lazy("merge into another agenda"),
     Event.REVIEW_FEASIBLE: gettext_lazy("department review"),
@@ -166,11 +170,14 @@ def tell_proposers(agenda: Agenda, render, proposals: Sequence[Proposal] | None 
     """Notify the authors of the agenda's proposals; ``render(proposal)`` gives the text
     (called with the site's default language active)."""
     proposals = linked_proposals(agenda) if proposals is None else proposals
+    if not proposals:
+        return 0
+    url = agenda_url(survivor_of(agenda))  # the same for every proposer: look it up once
     sent = 0
     for proposal in proposals:
         with translation.override(settings.LANGUAGE_CODE):
             message = str(render(proposal))
-        sent += notify([proposal.author], message, agenda_url(survivor_of(agenda)))
+        sent += notify([proposal.author], message, url)
     return sent
 
 

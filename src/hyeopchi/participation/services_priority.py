@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hyeopchi.core import audit
-from hyeopchi.core.models import District
 from hyeopchi.core.policy import policies
 
 from . import agenda_states as sm
@@ -229,14 +228,6 @@ def _check_ballot(round_: PriorityRound, agenda_ids: list[int], errors: dict) ->
         errors.setdefault("agendas", []).extend(problems)
         return []
     return [found[pk] for pk in dict.fromkeys(agenda_ids)]
-
-
-def eligible_agendas(district: District, year: int, category: str = ""):
-    """Shortlisted agendas that may go on a ballot of this district and year."""
-    qs = Agenda.objects.filter(district=district, year=year, status=State.SHORTLISTED)
-    if category:
-        qs = qs.filter(category=category)
-    return qs.order_by("created_at", "id")
 
 
 # ---------------------------------------------------------------- online vote

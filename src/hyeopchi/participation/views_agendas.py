@@ -102,7 +102,7 @@ def present_sources(sources: list[AgendaSource], agenda: Agenda, titles: dict[in
     views = []
     for s in sources:
         via = titles.get(s.agenda_id, "") if s.agenda_id != agenda.pk else ""
-        label = SourceKind(s.kind).label if s.kind in SourceKind.values else s.kind
+        label = agendas.source_kind_label(s.kind)
         if s.kind == SourceKind.PROPOSAL and s.proposal is not None:
             view = SourceView(
                 s.kind,
@@ -159,10 +159,13 @@ def agenda_list(request, code: str):
             "suitability_decision", "subcommittee"
         )
     )
-    by_id = {a.pk: a for a in everything}
     titles = {a.pk: a.title for a in everything}
     sources = agendas.sources_by_agenda(everything)
     counts = Counter(a.status for a in everything if a.status != State.MERGED)
+    merged_into: dict[int, list[Agenda]] = {}
+    for a in everything:
+        if a.merged_into_id is not None:
+            merged_into.setdefault(a.merged_into_id, []).append(a)
     rows = []
     for a in sorted(everything, key=_sort_key):
         if a.status == State.MERGED:
@@ -171,8 +174,9 @@ def agenda_list(request, code: str):
             continue
         if category and a.category != category:
             continue
-        merged = [by_id[pk] for pk in agendas_merged_into(a.pk, everything)]
-        rows.append(AgendaRow(a, present_sources(sources[a.pk], a, titles), merged))
+        rows.append(
+            AgendaRow(a, present_sources(sources[a.pk], a, titles), merged_into.get(a.pk, []))
+        )
     round_list = PriorityRound.objects.filter(district=district, year=year).order_by("id")
     return render(
         request,
@@ -196,10 +200,6 @@ def agenda_list(request, code: str):
             "can_edit": _can_edit(request, district.pk),
         },
     )
-
-
-def agendas_merged_into(pk: int, everything: list[Agenda]) -> list[int]:
-    return [a.pk for a in everything if a.merged_into_id == pk]
 
 
 def agenda_detail(request, pk: int):
@@ -474,6 +474,13 @@ def agenda_reopen(request, pk: int):
 # ---------------------------------------------------------------- public: priority rounds
 
 
+def _with_onsite_lists(rows: list[dict], channels) -> list[dict]:
+    """Each result row gets its on-site votes as a list in the order of ``channels``."""
+    for row in rows:
+        row["onsite_list"] = [row["onsite"].get(ch, 0) for ch in channels]
+    return rows
+
+
 def _round(pk: int) -> PriorityRound:
     return get_object_or_404(PriorityRound.objects.select_related("district"), pk=pk)
 
@@ -559,10 +566,8 @@ def round_results(request, pk: int):
     policy = rounds.policy_of(r)
     result = r.result if r.published_at else {}
     rows = result.get("rows", [])
-    urls = {row["agenda_id"]: reverse("agendas:detail", args=[row["agenda_id"]]) for row in rows}
-    for row in rows:
-        row["url"] = urls[row["agenda_id"]]
-        row["onsite_list"] = [row["onsite"].get(ch, 0) for ch in result.get("channels", [])]
+    for row in _with_onsite_lists(rows, result.get("channels", [])):
+        row["url"] = reverse("agendas:detail", args=[row["agenda_id"]])
     return render(
         request,
         "participation/agendas/priority_results.html",
@@ -634,9 +639,8 @@ def round_manage(request, pk: int):
     _require_edit(request, r.district_id)
     policy = rounds.policy_of(r)
     ranked, by_id = rounds.ranking(r)
-    rows = rounds.result_rows(ranked, by_id)
-    for row in rows:
-        row["onsite_list"] = [row["onsite"].get(ch, 0) for ch in policy.onsite_channels]
+    rows = _with_onsite_lists(rounds.result_rows(ranked, by_id), policy.onsite_channels)
+    state = _round_state(r)
     return render(
         request,
         "participation/agendas/priority_manage.html",
@@ -644,8 +648,8 @@ def round_manage(request, pk: int):
             "round": r,
             "district": r.district,
             "policy": policy,
-            "state": _round_state(r),
-            "state_label": _label_of_state(_round_state(r)),
+            "state": state,
+            "state_label": _label_of_state(state),
             "rows": rows,
             "voters": r.votes.count(),
             "sheets": CriteriaScore.objects.filter(round=r).count(),
